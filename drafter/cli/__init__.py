@@ -1,0 +1,69 @@
+"""The `drafter` command. Each subcommand lives in its own module and is imported only when used,
+so `drafter analyze` never pays for the LLM client or the HTTP server."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from ..errors import DrafterError, InputError
+
+# command name -> module in this package that defines a click command of the same name
+COMMANDS = {
+    "analyze": "analyze",
+    "check": "check",
+    "draft": "draft",
+    "policy": "policy",
+    "batch": "batch",
+    "push": "push",
+    "serve": "serve",
+    "log": "log",
+    "review": "review",
+}
+
+
+class LazyGroup(click.Group):
+    """Loads a subcommand's module on first use; turns drafter's errors into `Error: ...` lines."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._load(name)
+
+    def _load(self, name: str) -> click.Command | None:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{module_name}":
+                return None  # not built in this version
+            raise
+        return getattr(module, name.replace("-", "_"))
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
+        except DrafterError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="drafter")
+def cli() -> None:
+    """Draft collections emails and call scripts for B2B accounts, and check them against policy.
+
+    Start with `drafter analyze ACCOUNT.json` to see how hard to push, then `drafter draft` to write
+    the message and `drafter check` to review any draft, whoever wrote it.
+    """
+
+
+def main() -> None:
+    cli(prog_name="drafter")
