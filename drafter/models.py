@@ -19,7 +19,7 @@ __all__ = [
     "Money", "Currency", "Customer", "Contact", "StaffMember", "Invoice", "Payment", "Promise",
     "Dispute", "Communication", "Terms", "Account",
     "Signal", "Factor", "Factors", "InvoiceStatus", "NextAction", "Flag", "Assessment",
-    "Draft", "Finding", "Report",
+    "Draft", "Finding", "Report", "Provenance", "DraftResult",
 ]
 
 INDUSTRIES = ("general", "saas", "construction", "equipment_rental", "freight", "staffing",
@@ -305,3 +305,29 @@ class Report(_Output):
     @property
     def blocking(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "block"]
+
+
+# ---- drafting results --------------------------------------------------------------------------
+
+class Provenance(_Output):
+    """How a draft came to be: which backend, how many tries, and why it fell back if it did."""
+
+    backend: Literal["offline", "llm"]
+    model: str | None = None
+    attempts: int = 1  # model calls made (first draft + repairs), 0 for offline
+    repair_rounds: int = 0
+    fell_back: bool = False
+    fallback_reason: str | None = None
+    structured_output: str | None = None  # json_schema | json_object | text (LLM only)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class DraftResult(_Output):
+    """A draft that has passed through the guard, with its report and how it was made."""
+
+    customer: str
+    draft: Draft
+    report: Report
+    assessment: Assessment
+    provenance: Provenance
