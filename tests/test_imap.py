@@ -1,0 +1,270 @@
+"""`drafter push` against a real IMAP server (dovecot) on loopback, read back with imaplib."""
+
+from __future__ import annotations
+
+import email
+import imaplib
+import os
+import ssl
+import subprocess
+import sys
+from email.message import EmailMessage
+from email.policy import default as default_policy
+
+import pytest
+
+import imap_server
+from drafter import imap
+from drafter.errors import InputError
+
+
+@pytest.fixture(scope="session")
+def server():
+    dovecot = imap_server.find_dovecot()
+    if dovecot is None:
+        pytest.fail("dovecot is not installed: the IMAP tests need Debian's dovecot-imapd "
+                    "(run tests/setup.sh)")
+    running = imap_server.start(dovecot)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def drafts(server):
+    """A logged-in imaplib connection with an empty Drafts folder."""
+    client = imaplib.IMAP4("127.0.0.1", server.plain_port)
+    client.login(server.user, server.password)
+    empty_folder(client, "Drafts")
+    yield client
+    client.logout()
+
+
+def empty_folder(client, folder):
+    _, count = client.select(folder)
+    if int(count[0]):
+        client.store("1:*", "+FLAGS", r"(\Deleted)")
+        client.expunge()
+
+
+def make_eml(tmp_path, name, *, subject, to, cc=None, body, passed="yes"):
+    message = EmailMessage()
+    message["From"] = "Accounts Receivable <ar@northwind.example>"
+    message["To"] = to
+    if cc:
+        message["Cc"] = cc
+    message["Subject"] = subject
+    message["Message-ID"] = f"<{name}@drafter.test>"
+    message["X-Unsent"] = "1"
+    if passed is not None:
+        message["X-Drafter-Passed"] = passed
+    message.set_content(body)
+    message.add_alternative(f"<p>{body}</p>", subtype="html")
+    path = tmp_path / f"{name}.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+def run_push(*args, password=imap_server.PASSWORD, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DRAFTER_IMAP")}
+    if password is not None:
+        env["DRAFTER_IMAP_PASSWORD"] = password
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "drafter", "push", *args], capture_output=True,
+                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def fetch_all(client):
+    client.select("Drafts", readonly=True)
+    _, data = client.search(None, "ALL")
+    messages = []
+    for number in data[0].split():
+        _, parts = client.fetch(number, "(FLAGS BODY.PEEK[])")
+        flags = {f.decode() for f in imaplib.ParseFlags(parts[0][0])}
+        messages.append((flags, email.message_from_bytes(parts[0][1], policy=default_policy)))
+    return messages
+
+
+def assert_clean_error(result, code, *fragments):
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: ") or "\nError: " in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_push_two_drafts_and_read_them_back(server, drafts, tmp_path):
+    acme = make_eml(tmp_path, "acme", subject="Invoice INV-1042 is 53 days past due",
+                    to="Dana Lee <dana@acme.example>", cc="Sam Ortiz <sam@acme.example>",
+                    body="Hello Dana,\n\nInvoice INV-1042 for $8,500.00 is open.\n")
+    globex = make_eml(tmp_path, "globex", subject="Rappel: facture GX-7 échue",
+                      to="Zoë Brandt <zoe@globex.example>", body="Bonjour Zoë,\n\nGX-7 reste due.\n")
+
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(acme), str(globex))
+
+    assert result.returncode == 0, result.stderr
+    assert "2 drafts appended to Drafts on 127.0.0.1" in result.stdout
+    stored = {m["Message-ID"]: (flags, m) for flags, m in fetch_all(drafts)}
+    assert set(stored) == {"<acme@drafter.test>", "<globex@drafter.test>"}
+    flags, message = stored["<acme@drafter.test>"]
+    assert "\\Draft" in flags
+    assert "\\Seen" not in flags
+    assert message["To"] == "Dana Lee <dana@acme.example>"
+    assert message["Cc"] == "Sam Ortiz <sam@acme.example>"
+    assert message["Subject"] == "Invoice INV-1042 is 53 days past due"
+    assert message["X-Unsent"] == "1"
+    assert "$8,500.00" in message.get_body(("plain",)).get_content()
+    flags, message = stored["<globex@drafter.test>"]
+    assert "\\Draft" in flags
+    assert message["Subject"] == "Rappel: facture GX-7 échue"
+    assert message["To"] == "Zoë Brandt <zoe@globex.example>"
+    assert "Bonjour Zoë" in message.get_body(("plain",)).get_content()
+
+
+def test_pushing_again_skips_what_is_already_there(server, drafts, tmp_path):
+    make_eml(tmp_path, "one", subject="One", to="a@acme.example", body="first")
+    make_eml(tmp_path, "two", subject="Two", to="b@acme.example", body="second")
+    first = run_push("--imap", server.plain_url, "--user", server.user, str(tmp_path))
+    again = run_push("--imap", server.plain_url, "--user", server.user, str(tmp_path))
+
+    assert first.returncode == 0 and again.returncode == 0, again.stderr
+    assert again.stdout.count("skipped") == 2
+    assert "0 drafts appended" in again.stdout
+    assert sorted(m["Subject"] for _, m in fetch_all(drafts)) == ["One", "Two"]
+
+
+def test_a_draft_that_failed_the_check_is_refused_and_the_rest_go(server, drafts, tmp_path):
+    good = make_eml(tmp_path, "good", subject="Good", to="a@acme.example", body="fine")
+    bad = make_eml(tmp_path, "bad", subject="Bad", to="a@acme.example", body="lawyers", passed="no")
+    unchecked = make_eml(tmp_path, "raw", subject="Raw", to="a@acme.example", body="?", passed=None)
+
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(good), str(bad),
+                      str(unchecked))
+
+    assert_clean_error(result, 1, "2 drafts not pushed")
+    assert f"refused  {bad}: failed the policy check" in result.stderr
+    assert f"refused  {unchecked}: not a checked drafter draft" in result.stderr
+    assert [m["Subject"] for _, m in fetch_all(drafts)] == ["Good"]
+
+
+def test_tls_with_a_self_signed_certificate(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "tls", subject="Over TLS", to="a@acme.example", body="secure")
+
+    untrusted = run_push("--imap", server.tls_url, "--user", server.user, str(path))
+    trusted = run_push("--imap", server.tls_url, "--user", server.user, "--cafile",
+                       str(server.cafile), str(path))
+
+    assert_clean_error(untrusted, 1, "certificate is not trusted", "--cafile")
+    assert trusted.returncode == 0, trusted.stderr
+    assert [m["Subject"] for _, m in fetch_all(drafts)] == ["Over TLS"]
+
+
+def test_starttls_upgrades_a_plain_connection(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "starttls", subject="Upgraded", to="a@acme.example", body="secure")
+    url = f"imap://localhost:{server.plain_port}"
+
+    result = run_push("--imap", url, "--starttls", "--cafile", str(server.cafile), "--user",
+                      server.user, str(path))
+
+    assert result.returncode == 0, result.stderr
+    assert [m["Subject"] for _, m in fetch_all(drafts)] == ["Upgraded"]
+
+
+def test_wrong_password_is_a_clear_error(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "pw", subject="Nope", to="a@acme.example", body="x")
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(path),
+                      password="wrong-password")
+    assert_clean_error(result, 1, "login failed for user 'collector'", "AUTHENTICATIONFAILED")
+    assert fetch_all(drafts) == []
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://127.0.0.1:1", "the scheme must be imaps:// (TLS) or imap://"),
+    ("imaps://", "no host name"),
+    ("imap://127.0.0.1:notaport", "bad IMAP URL"),
+    ("imaps://dana:hunter2@127.0.0.1", "a password does not belong in the URL"),
+    ("imaps://127.0.0.1/INBOX", "the folder is --folder"),
+])
+def test_bad_url_exits_2(tmp_path, url, message):
+    path = make_eml(tmp_path, "u", subject="U", to="a@acme.example", body="x")
+    result = run_push("--imap", url, "--user", "dana", str(path))
+    assert_clean_error(result, 2, message)
+
+
+def test_plain_text_to_another_host_is_refused_before_connecting(tmp_path):
+    path = make_eml(tmp_path, "p", subject="P", to="a@acme.example", body="x")
+    result = run_push("--imap", "imap://mail.example.com", "--user", "dana", str(path))
+    assert_clean_error(result, 2, "would send the password unencrypted")
+
+
+def test_unreachable_port_is_a_clear_error(tmp_path):
+    path = make_eml(tmp_path, "r", subject="R", to="a@acme.example", body="x")
+    result = run_push("--imap", f"imap://127.0.0.1:{imap_server.free_port()}", "--user", "dana",
+                      str(path))
+    assert_clean_error(result, 1, "connection refused by 127.0.0.1:")
+
+
+def test_tls_to_a_plain_port_says_so(server, tmp_path):
+    path = make_eml(tmp_path, "t", subject="T", to="a@acme.example", body="x")
+    result = run_push("--imap", f"imaps://127.0.0.1:{server.plain_port}", "--user", server.user,
+                      "--cafile", str(server.cafile), str(path))
+    assert_clean_error(result, 1, "TLS handshake failed")
+
+
+def test_missing_folder_is_a_clear_error(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "f", subject="F", to="a@acme.example", body="x")
+    result = run_push("--imap", server.plain_url, "--user", server.user, "--folder", "Brouillons",
+                      str(path))
+    assert_clean_error(result, 1, "no folder named 'Brouillons'", "Drafts")
+    assert fetch_all(drafts) == []
+
+
+def test_an_explicit_folder_is_used(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "sent", subject="To Sent", to="a@acme.example", body="x")
+    result = run_push("--imap", server.plain_url, "--user", server.user, "--folder", "Sent",
+                      str(path))
+    assert result.returncode == 0, result.stderr
+    assert "-> Sent" in result.stdout
+    drafts.select("Sent")
+    _, found = drafts.search(None, "HEADER", "Message-ID", "<sent@drafter.test>")
+    assert found[0].split()
+    empty_folder(drafts, "Sent")
+
+
+def test_no_password_and_no_terminal_is_bad_input(server, tmp_path):
+    path = make_eml(tmp_path, "n", subject="N", to="a@acme.example", body="x")
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(path), password=None)
+    assert_clean_error(result, 2, "no password: set $DRAFTER_IMAP_PASSWORD")
+
+
+def test_a_file_that_is_not_an_email_is_bad_input(server, tmp_path):
+    path = tmp_path / "notes.eml"
+    path.write_text("just some words\n")
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(path))
+    assert_clean_error(result, 2, "not an email message")
+
+
+def test_folder_discovery_prefers_the_special_use_mark(server, drafts):
+    url = imap.parse_url(server.plain_url)
+    with imap.connect(url, server.user, server.password) as mailbox:
+        folders = dict(mailbox.folders())
+        assert "\\drafts" in folders["Drafts"]
+        assert "\\sent" in folders["Sent"]
+        assert mailbox.drafts_folder() == "Drafts"
+
+
+@pytest.mark.parametrize("name, wire", [("Drafts", "Drafts"), ("Entwürfe", "Entw&APw-rfe"),
+                                        ("R&D", "R&-D"), ("下書き", "&Tgtm+DBN-")])
+def test_folder_names_in_modified_utf7(name, wire):
+    assert imap.encode_mailbox_name(name) == wire
+    assert imap.decode_mailbox_name(wire) == name
+
+
+def test_starttls_with_imaps_is_bad_input():
+    with pytest.raises(InputError, match="already TLS"):
+        imap.connect(imap.parse_url("imaps://127.0.0.1:1"), "u", "p", starttls=True)
+
+
+def test_tls_context_verifies_by_default(server):
+    context = imap.tls_context(server.cafile)
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
