@@ -1,0 +1,40 @@
+"""Writing files so that a reader never sees half of one: whatever happens (a full disk, a kill -9),
+a path holds either its old content, its new content, or nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import DeliveryError
+
+__all__ = ["write_atomic", "remove_stale_temps", "TEMP_PREFIX"]
+
+TEMP_PREFIX = ".drafter-tmp-"
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> None:
+    """Write `data` to a hidden temporary file beside `path`, flush it to disk, then rename it over
+    `path`. DeliveryError (naming the file) if the disk is full or the folder is not writable."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    temp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise DeliveryError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def remove_stale_temps(folder: str | Path) -> int:
+    """Delete temporary files a killed run left in `folder`; returns how many."""
+    removed = 0
+    for stale in Path(folder).glob(f"{TEMP_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
