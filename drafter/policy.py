@@ -8,6 +8,7 @@ lists and scalars replace.
 from __future__ import annotations
 
 import functools
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -20,11 +21,17 @@ from .models import CATEGORY_IDS, Account
 from .money import parse_amount
 from .resources import data_dir
 
-__all__ = ["CONDITIONS", "ELEMENTS", "Policy", "Stage", "load_policy", "pack_names", "pack_path"]
+__all__ = ["CONDITIONS", "ELEMENTS", "REMEDY_CATEGORIES", "Policy", "RuleSettings", "Stage",
+           "lint_policy", "load_policy", "pack_names", "pack_path"]
 
 # When a permitted category is really permitted for a given account.
+# `statutory`: a right the law gives every creditor (the pack's `jurisdiction.statutory`), whatever
+# the contract says; it holds only in packs that define one.
 CONDITIONS = ("always", "late_fee_in_terms", "guarantee_on_file", "rents_equipment", "lien_rights",
-              "service_suspension")
+              "service_suspension", "statutory")
+# Categories that name a consequence: a pack lists in `remedies` the ones the company really uses.
+REMEDY_CATEGORIES = ("late_fees", "suspension", "collections_agency", "legal_action",
+                     "credit_reporting", "personal_guarantee", "repossession")
 # Elements a draft must contain at a stage (checked by the guard's required-elements rule).
 ELEMENTS = ("invoice_number", "amount", "due_date", "payment_method", "deadline_date",
             "consequence_date", "way_back", "days_overdue", "debt_collector_disclosure", "opt_out",
@@ -98,6 +105,88 @@ class Message(_Pack):
     signature: str | None = None
 
 
+class RuleSettings(BaseModel):
+    """How a pack sets one rule: `enabled`, `severity`, and options the rule itself defines.
+
+    Shorthands: `rule-id: false` disables a rule, `rule-id: warn` (or `block`) sets its severity.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    enabled: bool = True
+    severity: Literal["block", "warn"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if isinstance(value, bool):
+            return {"enabled": value}
+        if value in ("block", "warn"):
+            return {"severity": value}
+        return value
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class CallLimits(_Pack):
+    """When and how often a collector may call (e.g. Regulation F: 8am-9pm, 7 calls in 7 days)."""
+
+    window_start: time = time(8, 0)
+    window_end: time = time(21, 0)
+    max_attempts: int | None = Field(default=None, ge=1)
+    per_days: int = Field(default=7, ge=1)
+
+
+class CompensationBand(_Pack):
+    """A fixed sum owed per late invoice whose amount is at least `min_debt`."""
+
+    min_debt: Decimal
+    amount: Decimal
+
+    @field_validator("min_debt", "amount", mode="before")
+    @classmethod
+    def _money(cls, value: Any) -> Decimal:
+        return parse_amount(value)
+
+
+class Statutory(_Pack):
+    """Interest and compensation the law gives a creditor on late commercial payments."""
+
+    law: str
+    currency: str
+    reference_rate: str  # what the margin is added to, in words
+    margin_pct: Decimal
+    compensation: list[CompensationBand] = Field(default_factory=list)
+    compensation_is_minimum: bool = False  # EU: at least this much; UK: exactly the band
+
+    @field_validator("compensation")
+    @classmethod
+    def _ascending(cls, bands: list[CompensationBand]) -> list[CompensationBand]:
+        if any(b.min_debt <= a.min_debt for a, b in zip(bands, bands[1:])):
+            raise ValueError("bands must be listed by increasing min_debt")
+        return bands
+
+    def compensation_for(self, debt: Decimal) -> Decimal | None:
+        """The fixed compensation for one late invoice of `debt`, or None if no band applies."""
+        owed = None
+        for band in self.compensation:
+            if debt >= band.min_debt:
+                owed = band.amount
+        return owed
+
+
+class Jurisdiction(_Pack):
+    name: str
+    calls: CallLimits | None = None
+    disclosure: str | None = None  # must appear in every message where the stage requires it
+    opt_out: str | None = None  # an email's line telling the reader how to stop emails
+    statutory: Statutory | None = None
+
+
 class Policy(_Pack):
     name: str
     description: str = ""
@@ -111,8 +200,9 @@ class Policy(_Pack):
     offers: Offers = Field(default_factory=Offers)
     tone: Tone = Field(default_factory=Tone)
     message: Message = Field(default_factory=Message)
-    rules: dict[str, Any] = Field(default_factory=dict)  # rule id -> settings; grown by the guard
-    extra: dict[str, Any] = Field(default_factory=dict)  # jurisdiction figures etc., read by rules
+    jurisdiction: Jurisdiction | None = None
+    rules: dict[str, RuleSettings] = Field(default_factory=dict)  # rule id -> settings (see rules.py)
+    extra: dict[str, Any] = Field(default_factory=dict)  # free-form data for an organisation's own rules
     source: str | None = None  # the file it came from
 
     @field_validator("stages", mode="before")
@@ -170,6 +260,8 @@ def _condition_holds(condition: str, account: Account, policy: Policy) -> bool:
         return terms.lien_rights
     if condition == "service_suspension":
         return terms.service_suspension is not False
+    if condition == "statutory":
+        return policy.jurisdiction is not None and policy.jurisdiction.statutory is not None
     return True
 
 
@@ -212,7 +304,58 @@ def _load_cached(path: str) -> Policy:
             message = message.replace("Input should be", "must be one of:")
         raise PolicyError(message, file=file, field=field, line=line) from None
     policy.source = path
+    _check_rule_settings(policy, nodes, path)
     return policy
+
+
+def _check_rule_settings(policy: Policy, nodes: list[tuple[str, Any]], path: str) -> None:
+    """Every rule id a pack names exists, and its options are ones the rule understands."""
+    from . import rules
+
+    for rule_id, settings in policy.rules.items():
+        loc = ("rules", rule_id)
+        try:
+            rule = rules.get_rule(rule_id)
+        except rules.UnknownRule as exc:
+            file, line = _locate(nodes, loc, path)
+            raise PolicyError(str(exc), file=file, field=f"rules.{rule_id}", line=line) from None
+        problem = rule.option_problem(settings.options)
+        if problem:
+            key, message = problem
+            file, line = _locate(nodes, (*loc, key), path)
+            raise PolicyError(message, file=file, field=f"rules.{rule_id}.{key}", line=line)
+
+
+def lint_policy(name_or_path: str | Path) -> list[str]:
+    """Warnings about a pack that loads but probably does not say what its author meant.
+
+    A pack that does not load raises PolicyError (file, line, field, valid choices)."""
+    policy = load_policy(name_or_path)
+    warnings = []
+    for key in STAGE_KEYS:
+        stage = policy.stages[key]
+        for category in stage.allow:
+            if category in policy.always_forbidden:
+                warnings.append(f"stages.{key}.allow.{category}: always forbidden, so never allowed")
+            elif category in REMEDY_CATEGORIES and category not in policy.remedies:
+                warnings.append(f"stages.{key}.allow.{category}: not in remedies, so the guard blocks it")
+            if stage.allow[category] == "statutory" and not (
+                    policy.jurisdiction and policy.jurisdiction.statutory):
+                warnings.append(f"stages.{key}.allow.{category}: condition 'statutory' never holds "
+                                "without jurisdiction.statutory")
+    if policy.stages["dispute"].allow:
+        warnings.append("stages.dispute.allow: pressure while a dispute is open is never allowed by "
+                        "the open-dispute rule")
+    jurisdiction = policy.jurisdiction
+    if jurisdiction:
+        for key in STAGE_KEYS:
+            require = policy.stages[key].require
+            if "debt_collector_disclosure" in require and not jurisdiction.disclosure:
+                warnings.append(f"stages.{key}.require: debt_collector_disclosure without "
+                                "jurisdiction.disclosure text")
+            if "opt_out" in require and not jurisdiction.opt_out:
+                warnings.append(f"stages.{key}.require: opt_out without jurisdiction.opt_out text")
+    return warnings
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], Any]:

@@ -1,0 +1,499 @@
+"""Facts in a draft, and whether the account backs them up.
+
+`extract(text)` finds what a draft states as fact: amounts written many ways ($8,500.00, USD 8,500,
+8.500,00 €, 8.5k, 8,500 dollars), invoice numbers, dates (ISO, 10/01/2026, 1 October 2026, Oct 1st),
+days-overdue figures, the names in the greeting and the signature, email addresses and links.
+`Facts.of(account, policy, as_of)` is what the account and the pack say is true; the grounding rules in
+`drafter.rules` compare the two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from .money import CENT
+
+if TYPE_CHECKING:
+    from .models import Account
+    from .policy import Policy
+
+__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences",
+           "parse_number", "resolve_year"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # invoice, email, link, days_overdue, greeting_name, signature_name, spoken_name
+    start: int
+    end: int
+    value: str
+    qualifier: str = ""  # days overdue: "more than", "nearly", ...
+
+
+@dataclass(frozen=True)
+class Amount:
+    start: int
+    end: int
+    value: Decimal
+    currency: str | None  # ISO code, "$" for any dollar, None when unstated
+    precision: Decimal  # how exactly it was written: 0.01 for $8,500.00, 100 for 8.5k
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    candidates: tuple[date, ...]  # more than one when the writing is ambiguous (05/12/2026)
+    weekday: int | None  # 0 = Monday, when the draft names the day of the week
+
+
+@dataclass
+class Mentions:
+    amounts: list[Amount] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    other: list[Mention] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Mention]:
+        return [m for m in self.other if m.kind == kind]
+
+
+# ---- patterns ----------------------------------------------------------------------------------
+
+_MONTHS = {name: index for index, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+     ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
+         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
+_WEEKDAY = r"(?:(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_DATE_PATTERNS = [
+    re.compile(_WEEKDAY + r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b", re.I),
+    re.compile(_WEEKDAY + r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b",
+               re.I),
+    re.compile(_WEEKDAY + r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?",
+               re.I),
+    re.compile(_WEEKDAY + r"\b(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH
+               + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
+]
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+_NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
+_SYMBOL = r"US\$|CA\$|A\$|NZ\$|[$€£¥]"
+_CODES = r"USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|MXN|INR|SGD|HKD|ZAR|PLN|CZK"
+_WORDS = r"dollars?|euros?|pounds?(?:\s+sterling)?|bucks"
+_AMOUNT_PATTERNS = [
+    re.compile(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}"),
+    re.compile(rf"\b(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}"),
+    re.compile(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
+               re.I),
+    re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:\.\d{1,2})?)(?P<scale>[kK])\b"),
+    re.compile(r"(?<![\w.,$€£/-])(?P<num>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\w%]|[.,/-]\d)"),
+]
+_CURRENCY_OF = {"$": "$", "us$": "USD", "ca$": "CAD", "a$": "AUD", "nz$": "NZD", "€": "EUR",
+                "£": "GBP", "¥": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR",
+                "euros": "EUR", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP"}
+
+_DAYS_OVERDUE = re.compile(
+    r"(?:(?P<qual>more than|over|nearly|almost|about|around|roughly|at least|close to)\s+)?"
+    r"\b(?P<days>\d{1,4})\s*(?:-\s*)?(?:calendar\s+)?days?\s+"
+    r"(?:past\s+(?:the\s+|its\s+|their\s+)?due(?:\s+date)?|overdue|late|in\s+arrears|outstanding|past\s+terms)",
+    re.I)
+_OVERDUE_BY = re.compile(r"\b(?:overdue|late|past due)\s+by\s+(?:(?P<qual>more than|over|nearly|almost|"
+                         r"about|around|at least)\s+)?(?P<days>\d{1,4})\s+days?", re.I)
+_GREETING = re.compile(r"^[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
+                       r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?",
+                       re.M | re.I)
+_CLOSING = re.compile(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
+                      r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
+                      r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*$",
+                      re.M | re.I)
+_SPOKEN_NAME = re.compile(r"\b(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+                          r"(?=\s+(?:from|with|at|calling|in)\b)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences (and list items, and paragraphs) in `text`."""
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as people write it: 8,500.00 / 8.500,00 / 8 500 / 8500.5."""
+    text = text.replace("\u00a0", " ")
+    last_dot, last_comma = text.rfind("."), text.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        decimal_mark = "." if last_dot > last_comma else ","
+    elif last_dot >= 0 or last_comma >= 0:
+        mark = "." if last_dot >= 0 else ","
+        decimals = len(text) - text.rfind(mark) - 1
+        decimal_mark = mark if text.count(mark) == 1 and decimals != 3 else None
+    else:
+        decimal_mark = None
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == decimal_mark)
+    try:
+        return Decimal(digits.replace(",", ".")) if digits else None
+    except InvalidOperation:
+        return None
+
+
+def _scale(word: str | None) -> Decimal:
+    if not word:
+        return Decimal(1)
+    return Decimal(1000) if word.lower() in ("k", "thousand") else Decimal(1_000_000)
+
+
+def resolve_year(month: int, day: int, as_of: date) -> date | None:
+    """A date written without a year: the one nearest to `as_of`."""
+    best = None
+    for year in (as_of.year - 1, as_of.year, as_of.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((candidate - as_of).days) < abs((best - as_of).days):
+            best = candidate
+    return best
+
+
+def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | None:
+    if year is None:
+        return resolve_year(month, day, as_of)
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_mention(match: re.Match[str], as_of: date) -> DateMention | None:
+    groups = match.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    if groups.get("month"):
+        if match.group("month") == "may" or match.group("month") == "mar":
+            return None  # "you may 5 ..." / "mar" as a verb: only a capitalised month counts
+        candidates = [_make_date(year, _MONTHS[groups["month"].lower()], int(groups["day"]), as_of)]
+    elif groups.get("mnum"):
+        candidates = [_make_date(year, int(groups["mnum"]), int(groups["day"]), as_of)]
+    else:
+        a, b = int(groups["a"]), int(groups["b"])
+        if groups["sep"] == ".":
+            candidates = [_make_date(year, b, a, as_of)]  # 05.12.2026 is day-first
+        else:
+            candidates = [_make_date(year, a, b, as_of), _make_date(year, b, a, as_of)]
+    found = tuple(dict.fromkeys(c for c in candidates if c is not None))
+    if not found:
+        return None
+    weekday = groups.get("weekday")
+    return DateMention(match.start(), match.end(), found,
+                       _WEEKDAYS.index(weekday.lower()) if weekday else None)
+
+
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= a or start >= b for a, b in taken)
+
+
+def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = None) -> Mentions:
+    """Every fact-like mention in `text`. Dates without a year are read as the one nearest `as_of`;
+    `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`)."""
+    found = Mentions()
+    taken: list[tuple[int, int]] = []
+    for match in _URL.finditer(text):
+        url = match.group().rstrip(".,;:!?)]'\"")
+        found.other.append(Mention("link", match.start(), match.start() + len(url), url))
+        taken.append((match.start(), match.start() + len(url)))
+    for match in _EMAIL.finditer(text):
+        if _free(taken, *match.span()):
+            found.other.append(Mention("email", match.start(), match.end(), match.group()))
+            taken.append(match.span())
+    if invoice_pattern is not None:
+        for match in invoice_pattern.finditer(text):
+            group = match.lastgroup or "prefixed"
+            span = match.span(group)
+            if _free(taken, *span):
+                found.other.append(Mention("invoice", *span, match.group(group)))
+                taken.append(span)
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if _free(taken, *match.span()):
+                mention = _date_mention(match, as_of)
+                if mention:
+                    found.dates.append(mention)
+                    taken.append(match.span())
+    for pattern in (_DAYS_OVERDUE, _OVERDUE_BY):
+        for match in pattern.finditer(text):
+            if _free(taken, *match.span("days")):
+                found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
+                                           (match.group("qual") or "").lower()))
+                taken.append(match.span("days"))
+    for pattern in _AMOUNT_PATTERNS:
+        for match in pattern.finditer(text):
+            if not _free(taken, *match.span()):
+                continue
+            amount = _amount(match)
+            if amount is not None:
+                found.amounts.append(amount)
+                taken.append(match.span())
+    found.amounts.sort(key=lambda a: a.start)
+    found.dates.sort(key=lambda d: d.start)
+    _names(text, found)
+    return found
+
+
+def _amount(match: re.Match[str]) -> Amount | None:
+    number = parse_number(match.group("num"))
+    if number is None:
+        return None
+    groups = match.groupdict()
+    scale = _scale(groups.get("scale"))
+    currency_text = (groups.get("cur") or "").strip()
+    currency = _CURRENCY_OF.get(currency_text.lower(), currency_text.upper() or None)
+    exponent = number.as_tuple().exponent
+    precision = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0) * scale
+    return Amount(match.start(), match.end(), number * scale, currency, precision)
+
+
+def _names(text: str, found: Mentions) -> None:
+    for match in _GREETING.finditer(text):
+        found.other.append(Mention("greeting_name", *match.span("name"), match.group("name").strip()))
+    for match in _CLOSING.finditer(text):
+        rest = text[match.end():]
+        line = next((ln for ln in rest.splitlines() if ln.strip()), "")
+        if line and len(line.split()) <= 5 and not _EMAIL.search(line):
+            start = match.end() + rest.index(line) + (len(line) - len(line.lstrip()))
+            found.other.append(Mention("signature_name", start, start + len(line.strip()), line.strip()))
+    for match in _SPOKEN_NAME.finditer(text):
+        found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
+
+
+# ---- the facts ---------------------------------------------------------------------------------
+
+_GENERIC_ADDRESSEES = {"team", "all", "there", "everyone", "accounts", "payable", "receivable",
+                       "finance", "billing", "sir", "madam", "or", "and", "&", "colleagues", "friends",
+                       "ap", "department", "folks", "customer"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "prof"}
+
+
+def _words(name: str) -> set[str]:
+    return {w.strip(".,'’").lower() for w in name.split() if w.strip(".,'’")}
+
+
+def _normal_link(url: str) -> str:
+    url = url.lower().rstrip("/")
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url.removeprefix("www.")
+
+
+@dataclass
+class Facts:
+    """What the account and the pack say is true, in the shapes the grounding rules compare."""
+
+    as_of: date
+    amounts: dict[Decimal, set[str]]  # value -> currencies it is known in
+    balance_targets: set[Decimal]  # what a plan may add up to: a balance, the overdue or total balance
+    currencies: set[str]
+    invoices: dict[str, str]  # lower-cased number -> number as written in the account
+    invoice_digits: dict[str, str]  # the digits of a number -> number
+    invoice_pattern: re.Pattern[str]
+    dates: set[date]
+    days_overdue: set[int]
+    people: list[set[str]]  # their contacts and our staff: the words of each name
+    staff: list[set[str]]  # our side, who may sign
+    organisations: list[set[str]]
+    emails: set[str]
+    links: set[str]
+
+    @classmethod
+    def of(cls, account: Account, policy: Policy, as_of: date) -> Facts:
+        open_invoices = [inv for inv in account.invoices if inv.open_balance > 0]
+        amounts: dict[Decimal, set[str]] = {}
+
+        def add(value: Decimal | None, currency: str) -> None:
+            if value is not None:
+                amounts.setdefault(value.quantize(CENT), set()).add(currency)
+
+        for inv in account.invoices:
+            add(inv.amount, inv.currency)
+            add(inv.open_balance, inv.currency)
+            add(inv.amount - inv.open_balance, inv.currency)
+        for item in (*account.payments, *account.promises):
+            add(item.amount, item.currency if hasattr(item, "currency") else _currency_of(account))
+        for dispute in account.disputes:
+            add(dispute.amount, _currency_of(account))
+        targets = _subset_sums(open_invoices, add)
+        statutory = policy.jurisdiction.statutory if policy.jurisdiction else None
+        if statutory:
+            for band in statutory.compensation:
+                add(band.amount, statutory.currency)
+                add(band.min_debt, statutory.currency)
+                if band.min_debt > 0:
+                    add(band.min_debt - CENT, statutory.currency)
+        for figure in _money_in_text(account.terms.late_fee):
+            add(figure, _currency_of(account))
+        invoices = {inv.number.lower(): inv.number for inv in account.invoices}
+        for ref in [p.invoice for p in account.payments] + [p.invoice for p in account.promises] + \
+                [d.invoice for d in account.disputes] + [inv.po_number for inv in account.invoices]:
+            if ref:
+                invoices.setdefault(ref.lower(), ref)
+        digits = {re.sub(r"\D", "", number): number for number in invoices.values() if re.search(r"\d", number)}
+        dates = {as_of}
+        for inv in account.invoices:
+            dates.update((inv.issued, inv.due))
+        dates.update(p.date for p in account.payments)
+        for promise in account.promises:
+            dates.update((promise.made_on, promise.promised_for))
+        for dispute in account.disputes:
+            dates.add(dispute.opened)
+            if dispute.resolved_on:
+                dates.add(dispute.resolved_on)
+        dates.update(c.date for c in account.communications)
+        if account.terms.lien_deadline:
+            dates.add(account.terms.lien_deadline)
+        staff_names = [policy.message.finance_leader, policy.message.executive, policy.message.billing_team,
+                       policy.message.company_name]
+        staff_names += [s.name for s in (account.account_owner, account.collector) if s]
+        emails = {c.email.lower() for c in account.contacts if c.email}
+        emails |= {s.email.lower() for s in (account.account_owner, account.collector) if s and s.email}
+        emails.add(policy.message.billing_email.lower())
+        links = {_normal_link(account.terms.payment_link)} if account.terms.payment_link else set()
+        return cls(
+            as_of=as_of,
+            amounts=amounts,
+            balance_targets=targets,
+            currencies={inv.currency for inv in account.invoices},
+            invoices=invoices,
+            invoice_digits=digits,
+            invoice_pattern=_invoice_pattern(invoices.values()),
+            dates=dates,
+            days_overdue={(as_of - inv.due).days for inv in open_invoices if inv.due < as_of},
+            people=[_words(c.name) for c in account.contacts] + [_words(n) for n in staff_names],
+            staff=[_words(n) for n in staff_names],
+            organisations=[_words(account.customer.name), _words(policy.message.company_name)],
+            emails=emails,
+            links=links,
+        )
+
+    # -- comparisons used by the rules --
+
+    def amount_known(self, amount: Amount) -> bool:
+        for value, currencies in self.amounts.items():
+            if abs(value - amount.value) * 2 < amount.precision if amount.precision > CENT else \
+                    value == amount.value.quantize(CENT):
+                if _currency_fits(amount.currency, currencies):
+                    return True
+        return False
+
+    def currency_known(self, currency: str | None) -> bool:
+        return _currency_fits(currency, self.currencies)
+
+    def invoice_known(self, written: str) -> bool:
+        if written.lower() in self.invoices:
+            return True
+        digits = re.sub(r"\D", "", written)
+        return (written.isdigit() or written.startswith("#")) and digits in self.invoice_digits
+
+    def date_known(self, candidates: tuple[date, ...]) -> bool:
+        return any(d in self.dates for d in candidates)
+
+    def name_known(self, name: str, among: list[set[str]]) -> bool:
+        words = _words(name) - _TITLES
+        if not words or words <= _GENERIC_ADDRESSEES:
+            return True
+        words -= _GENERIC_ADDRESSEES
+        return any(words <= known for known in among + self.organisations)
+
+    def link_known(self, url: str, allowed: list[str]) -> bool:
+        link = _normal_link(url)
+        hosts = [_normal_link(h) for h in allowed]
+        return link in self.links or any(link == h or link.startswith(h + "/") for h in hosts)
+
+
+def _currency_of(account: Account) -> str:
+    return account.invoices[0].currency
+
+
+def _currency_fits(written: str | None, known: set[str]) -> bool:
+    if written is None:
+        return True
+    if written == "$":
+        return any(code.endswith("D") and code in ("USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN")
+                   for code in known)
+    return written in known
+
+
+def _subset_sums(open_invoices, add) -> set[Decimal]:
+    """Balances a draft may quote: each open invoice's, and the sum of any group of them."""
+    targets: set[Decimal] = set()
+    by_currency: dict[str, list[Decimal]] = {}
+    for inv in open_invoices:
+        by_currency.setdefault(inv.currency, []).append(inv.open_balance)
+    for currency, balances in by_currency.items():
+        sizes = range(1, len(balances) + 1) if len(balances) <= 10 else (1, len(balances))
+        for size in sizes:
+            for group in combinations(balances, size):
+                total = sum(group, Decimal(0))
+                targets.add(total)
+                add(total, currency)
+    return targets
+
+
+_FIGURE = re.compile(r"[$€£]?\s?(\d[\d,]*(?:\.\d+)?)(?!\s?%)")
+
+
+def _money_in_text(clause: str | None) -> list[Decimal]:
+    if not clause:
+        return []
+    return [v for v in (parse_number(m.group(1)) for m in _FIGURE.finditer(clause)) if v is not None]
+
+
+def _invoice_pattern(numbers) -> re.Pattern[str]:
+    """Finds what reads as an invoice number: `INV-1043` where the account's numbers start INV,
+    and any `invoice #1043` / `invoice no. 1043` / `#1043`."""
+    prefixes = {m.group(1) for n in numbers if (m := re.match(r"([A-Za-z]{2,})[-_/ ]?\d", n))}
+    prefixes.update({"INV", "Inv"})
+    prefix_alt = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    return re.compile(
+        rf"\b(?P<prefixed>(?:{prefix_alt})[-_/]?\d(?:[\w/-]*\d)?)\b"
+        rf"|\binvoices?\s*(?:no\.?|number|num\.?|#)\s*:?\s*(?P<labelled>#?[A-Z0-9][\w-]*\d)\b"
+        rf"|(?<![\w&])(?P<hashed>#\d{{3,}})\b"
+    )
+
+
+def overdue_days_ok(mention: Mention, facts: Facts) -> bool:
+    """Whether "N days overdue" (with its qualifier) is true of some open invoice."""
+    days = int(mention.value)
+    actual = facts.days_overdue
+    if not actual:
+        return False
+    qualifier = mention.qualifier
+    if qualifier in ("more than", "over"):
+        return any(a > days for a in actual)
+    if qualifier == "at least":
+        return any(a >= days for a in actual)
+    if qualifier in ("nearly", "almost", "close to"):
+        return any(days - max(7, days // 10) <= a < days for a in actual) or days in actual
+    if qualifier in ("about", "around", "roughly"):
+        return any(abs(a - days) <= max(3, days // 10) for a in actual)
+    return days in actual or (days - 1) in actual or (days + 1) in actual
+
+
+def future(dates: DateMention, as_of: date, within_days: int = 366) -> bool:
+    return any(as_of < d <= as_of + timedelta(days=within_days) for d in dates.candidates)

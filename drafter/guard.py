@@ -1,0 +1,195 @@
+"""The guard: checks any draft (from the LLM, the offline templates or a person) against a policy pack.
+
+    report = check(draft, account, policy)   # Report(passed, tier, policy, findings)
+
+Each rule in `drafter.rules` looks at a `Context`: the draft's text, the account, the pack, the tier
+and dispute state, the content statements the classifier found and the facts `drafter.grounding`
+extracted. Findings carry character spans into `Draft.text()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .models import Account, Assessment, Draft, Finding, Report
+from .policy import Policy, Stage, load_policy
+
+if TYPE_CHECKING:
+    from .grounding import Facts, Mentions
+
+__all__ = ["Context", "check", "account_state"]
+
+
+@dataclass
+class Context:
+    """What a rule sees. Attributes are computed once per draft, on first use."""
+
+    draft: Draft
+    text: str
+    account: Account
+    policy: Policy
+    tier: int
+    as_of: date
+    disputed_invoices: frozenset[str]  # invoice numbers with an open dispute
+    disputed: bool  # the pack's `dispute` stage applies: no pressure at all
+
+    @property
+    def stage(self) -> Stage:
+        return self.policy.stage(self.tier, self.disputed)
+
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        return frozenset(self.policy.allowed_categories(self.account, self.tier, self.disputed))
+
+    @cached_property
+    def statements(self) -> list[Any]:
+        from .classify import classify
+
+        return classify(self.text)
+
+    @cached_property
+    def facts(self) -> Facts:
+        return _facts(self.account, self.policy, self.as_of)
+
+    @cached_property
+    def mentions(self) -> Mentions:
+        from .grounding import extract
+
+        return extract(self.text, self.as_of, self.facts.invoice_pattern)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        from .grounding import sentences
+
+        return sentences(self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for block in self.text.split("\n\n"):
+            spans.append((start, start + len(block)))
+            start += len(block) + 2
+        return spans
+
+    @cached_property
+    def plan_paragraphs(self) -> list[tuple[int, int]]:
+        """From the first sentence that proposes a plan to the end of its paragraph."""
+        from .rules import _PLAN_CUE
+
+        spans = []
+        for a, b in self.paragraphs:
+            cue = _PLAN_CUE.search(self.text, a, b)
+            if cue:
+                spans.append((max((s for s, _ in self.sentences if a <= s <= cue.start()), default=a), b))
+        return spans
+
+    @cached_property
+    def offer_spans(self) -> list[tuple[int, int]]:
+        """Where the draft proposes plans or discounts: their amounts are checked by the offers rule."""
+        from .rules import _CHARGE_CUE, _DISCOUNT_PCT
+
+        spans = list(self.plan_paragraphs)
+        for a, b in self.sentences:
+            if _DISCOUNT_PCT.search(self.text, a, b) or (
+                    self.policy.jurisdiction and self.policy.jurisdiction.statutory
+                    and _CHARGE_CUE.search(self.text, a, b)):
+                spans.append((a, b))
+        return spans
+
+    @cached_property
+    def overdue_invoices(self) -> list[Any]:
+        return [inv for inv in self.account.invoices if inv.open_balance > 0 and inv.due < self.as_of]
+
+    @cached_property
+    def balance_text(self) -> str:
+        from .money import format_money
+
+        totals: dict[str, Decimal] = {}
+        for inv in self.account.invoices:
+            totals[inv.currency] = totals.get(inv.currency, Decimal(0)) + inv.open_balance
+        return " + ".join(format_money(amount, currency) for currency, amount in totals.items())
+
+    def enabled(self, rule_id: str) -> bool:
+        settings = self.policy.rules.get(rule_id)
+        return settings is None or settings.enabled
+
+    def verdict(self, category: str) -> tuple[str, str] | None:
+        """(rule id, message) if the draft may not assert `category` here, else None."""
+        cache = self.__dict__.setdefault("_verdicts", {})
+        if category not in cache:
+            from .rules import _statement_verdict
+
+            cache[category] = _statement_verdict(self, category)
+        return cache[category]
+
+
+def check(draft: Draft | str, account: Account, policy: Policy | str | None = None, *,
+          tier: int | None = None, as_of: date | None = None,
+          assessment: Assessment | None = None) -> Report:
+    """Check `draft` for `account` against `policy` (a Policy, a pack name or path; default: default).
+
+    The tier comes from `tier`, else the assessment, else the account's oldest overdue, undisputed
+    invoice. While a dispute is open the pack's `dispute` stage applies (with an assessment: when its
+    approach is `pause_dispute`)."""
+    from .rules import active_rules
+
+    if not isinstance(policy, Policy):
+        policy = load_policy(policy)
+    if isinstance(draft, str):
+        draft = Draft(body=draft)
+    as_of = account.effective_as_of(as_of or (assessment.as_of if assessment else None))
+    own_tier, disputed_invoices = account_state(account, policy, as_of)
+    if assessment is not None:
+        own_tier = assessment.tier
+        disputed = assessment.approach == "pause_dispute"
+    else:
+        disputed = bool(disputed_invoices)
+    text = draft.text()
+    ctx = Context(draft, text, account, policy, own_tier if tier is None else tier, as_of,
+                  disputed_invoices, disputed)
+    findings = []
+    for rule, severity, options in active_rules(policy):
+        for hit in rule.check(ctx, options):
+            findings.append(Finding(rule=rule.id, category=hit.category, severity=severity, start=hit.start,
+                                    end=hit.end, excerpt=text[hit.start:hit.end], message=hit.message,
+                                    suggestion=hit.suggestion))
+    findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    return Report(passed=not any(f.severity == "block" for f in findings), tier=ctx.tier,
+                  policy=policy.name, findings=findings)
+
+
+_state_cache: dict[tuple[int, int, date], tuple[Account, Policy, Any]] = {}
+
+
+def _cached(account: Account, policy: Policy, as_of: date, key: str, make):
+    slot = _state_cache.get((id(account), id(policy), as_of))
+    if slot is None or slot[0] is not account or slot[1] is not policy:
+        if len(_state_cache) > 256:
+            _state_cache.clear()
+        slot = (account, policy, {})
+        _state_cache[(id(account), id(policy), as_of)] = slot
+    values = slot[2]
+    if key not in values:
+        values[key] = make()
+    return values[key]
+
+
+def account_state(account: Account, policy: Policy, as_of: date) -> tuple[int, frozenset[str]]:
+    """(tier, invoices under open dispute): the tier of the oldest unpaid, undisputed invoice."""
+    def compute() -> tuple[int, frozenset[str]]:
+        disputed = frozenset(d.invoice for d in account.disputes if d.status == "open")
+        days = [(as_of - inv.due).days for inv in account.invoices
+                if inv.open_balance > 0 and inv.number not in disputed]
+        return policy.tier_for(max(days, default=0)), disputed
+
+    return _cached(account, policy, as_of, "state", compute)
+
+
+def _facts(account: Account, policy: Policy, as_of: date) -> Facts:
+    from .grounding import Facts
+
+    return _cached(account, policy, as_of, "facts", lambda: Facts.of(account, policy, as_of))

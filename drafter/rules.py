@@ -1,0 +1,662 @@
+"""The guard's rules: the built-in ones, and rules an organisation adds as plugins.
+
+A rule has an id, a default severity (`block` stops a draft, `warn` only reports), a one-line summary
+and a `check(ctx, options)` function that yields `Hit`s: character spans in the draft's text with a
+message a collector understands and, where one exists, a suggested rewrite. `ctx` is a
+`drafter.guard.Context` (the draft text, account, policy, tier, dispute state, classified statements,
+extracted facts); `options` are the rule's settings from the pack (`rules: {rule-id: {...}}`).
+
+Plugins: a package declares an entry point in the group `drafter.rules` whose name is the rule id and
+whose value is a `Rule` (or a function returning one). Plugins are imported only when a pack enables
+their id; a pack naming an id that is neither built in nor installed does not load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import PolicyError
+
+if TYPE_CHECKING:
+    from .guard import Context
+    from .policy import Policy
+
+__all__ = ["Hit", "Rule", "UnknownRule", "BUILTIN", "ENTRY_POINT_GROUP", "get_rule", "active_rules",
+           "CATEGORY_LABELS"]
+
+ENTRY_POINT_GROUP = "drafter.rules"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One problem a rule found: a span of the draft's text, and what to tell the collector."""
+
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Literal["block", "warn"]
+    summary: str  # what the rule checks, in one line (shown by `drafter policy show`)
+    check: Callable[[Context, dict[str, Any]], Iterable[Hit]]
+    options: dict[str, type] = field(default_factory=dict)  # option name -> expected type
+    builtin: bool = False  # built-in rules run unless a pack disables them; plugins run when enabled
+
+    def option_problem(self, options: dict[str, Any]) -> tuple[str, str] | None:
+        """(option, message) for the first option the rule does not take or of the wrong type."""
+        for key, value in options.items():
+            expected = self.options.get(key)
+            if expected is None:
+                valid = ", ".join(["enabled", "severity", *self.options])
+                return key, f"unknown option for rule {self.id!r}; valid: {valid}"
+            if not isinstance(value, expected):
+                return key, f"must be a {expected.__name__}"
+        return None
+
+
+class UnknownRule(PolicyError):
+    pass
+
+
+# ---- registry ----------------------------------------------------------------------------------
+
+BUILTIN: dict[str, Rule] = {}
+_plugins: dict[str, Rule] = {}
+
+
+def _builtin(rule_id: str, severity: Literal["block", "warn"], summary: str, **options: type):
+    def register(fn: Callable[[Context, dict[str, Any]], Iterable[Hit]]):
+        BUILTIN[rule_id] = Rule(rule_id, severity, summary, fn, options, builtin=True)
+        return fn
+    return register
+
+
+def _entry_points():
+    from importlib.metadata import entry_points
+
+    return entry_points(group=ENTRY_POINT_GROUP)
+
+
+def get_rule(rule_id: str) -> Rule:
+    """The rule with this id: built in, or from an installed plugin (imported now)."""
+    if rule_id in BUILTIN:
+        return BUILTIN[rule_id]
+    if rule_id in _plugins:
+        return _plugins[rule_id]
+    matches = [ep for ep in _entry_points() if ep.name == rule_id]
+    if not matches:
+        installed = sorted({ep.name for ep in _entry_points()})
+        known = ", ".join(sorted(BUILTIN)) + (f"; installed plugins: {', '.join(installed)}" if installed else "")
+        raise UnknownRule(f"unknown rule id {rule_id!r}; known rules: {known}")
+    loaded = matches[0].load()
+    rule = loaded() if callable(loaded) and not isinstance(loaded, Rule) else loaded
+    if not isinstance(rule, Rule) or rule.id != rule_id:
+        raise UnknownRule(f"plugin {matches[0].value!r} does not provide a drafter.rules.Rule "
+                          f"with id {rule_id!r}")
+    _plugins[rule_id] = rule
+    return rule
+
+
+def active_rules(policy: Policy) -> list[tuple[Rule, str, dict[str, Any]]]:
+    """(rule, severity, options) for each rule the pack runs, built-ins first."""
+    out = []
+    for rule_id, rule in BUILTIN.items():
+        settings = policy.rules.get(rule_id)
+        if settings is None:
+            out.append((rule, rule.severity, {}))
+        elif settings.enabled:
+            out.append((rule, settings.severity or rule.severity, settings.options))
+    for rule_id, settings in policy.rules.items():
+        if rule_id not in BUILTIN and settings.enabled:
+            rule = get_rule(rule_id)
+            out.append((rule, settings.severity or rule.severity, settings.options))
+    return out
+
+
+# ---- content: what a statement may assert at this stage ----------------------------------------
+
+CATEGORY_LABELS = {
+    "urgency": "Pressure language", "deadline": "A payment deadline", "late_fees": "Late fees or interest",
+    "suspension": "Suspending service or credit", "collections_agency": "Referral to a collection agency",
+    "legal_action": "Legal action", "credit_reporting": "Credit reporting",
+    "personal_guarantee": "Invoking the personal guarantee", "repossession": "Taking back equipment or goods",
+    "abusive": "Insulting or shaming the reader", "criminal_threat": "A threat of police or criminal charges",
+    "violence": "A threat of harm", "public_shaming": "Telling third parties about the debt",
+}
+_CONDITION_FAILS = {
+    "late_fee_in_terms": "this account's terms do not provide for late fees or interest",
+    "guarantee_on_file": "no personal guarantee is on file for this account",
+    "rents_equipment": "this account does not rent equipment from us",
+    "lien_rights": "we have no lien rights on this account",
+    "service_suspension": "service suspension is switched off for this account",
+    "statutory": "this pack gives no statutory right to it",
+}
+_REWRITES = {
+    "urgency": "State the facts calmly, e.g. \"Could you let us know when we can expect payment?\"",
+    "deadline": "Ask for a date instead of setting one: \"When can we expect payment?\"",
+    "late_fees": "Leave out fees and interest at this stage.",
+    "suspension": "Leave out any change to service or credit at this stage.",
+    "collections_agency": "Leave out third-party collection; offer to talk it through instead.",
+    "legal_action": "Leave out legal steps; ask what is holding payment up.",
+    "credit_reporting": "Leave out credit reporting.",
+    "personal_guarantee": "Leave out the personal guarantee.",
+    "repossession": "Leave out equipment pickup.",
+    "abusive": "Describe the facts of the account, not the reader.",
+    "criminal_threat": "Remove it: non-payment of an invoice is a civil matter.",
+    "violence": "Remove it entirely.",
+    "public_shaming": "Remove it: the account is confidential between us and the customer.",
+}
+
+
+def _statement_verdict(ctx: Context, category: str) -> tuple[str, str] | None:
+    """(rule id, message) for a category the draft asserts but may not, or None if it may."""
+    policy = ctx.policy
+    label = CATEGORY_LABELS.get(category, category)
+    if category in policy.always_forbidden and ctx.enabled("always-forbidden"):
+        return ("always-forbidden", f"{label} is never acceptable in a collections message.")
+    stage = ctx.stage
+    if ctx.disputed and category not in stage.allow and ctx.enabled("open-dispute"):
+        return ("open-dispute", f"{label} while a dispute is open: resolve the dispute first, "
+                                "and keep every message free of pressure until then.")
+    if category not in stage.allow and ctx.enabled("stage-gate"):
+        first = _first_tier_allowing(policy, category)
+        when = f"; the {policy.name} pack allows it from tier {first}" if first is not None else \
+            f"; the {policy.name} pack never allows it"
+        return ("stage-gate", f"{label} is not allowed at tier {ctx.tier}{when}.")
+    from .policy import REMEDY_CATEGORIES
+
+    if category in REMEDY_CATEGORIES and category not in policy.remedies and ctx.enabled("unused-remedy"):
+        return ("unused-remedy", f"{label}: {policy.message.company_name} does not use this remedy, "
+                                 "so naming it is a threat we would not carry out.")
+    condition = stage.allow.get(category)
+    if condition and category not in ctx.allowed and ctx.enabled("terms-condition"):
+        return ("terms-condition", f"{label}: {_CONDITION_FAILS.get(condition, condition)}.")
+    return None
+
+
+def _first_tier_allowing(policy: Policy, category: str) -> int | None:
+    return next((t for t in range(5) if category in policy.stages[str(t)].allow), None)
+
+
+def _content_hits(rule_id: str) -> Callable[[Context, dict[str, Any]], Iterator[Hit]]:
+    def check(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+        for statement in ctx.statements:
+            verdict = ctx.verdict(statement.category)
+            if verdict and verdict[0] == rule_id:
+                suggestion = getattr(statement, "suggestion", None) or _REWRITES.get(statement.category)
+                yield Hit(statement.start, statement.end, verdict[1], suggestion, statement.category)
+    check.__name__ = rule_id.replace("-", "_")
+    return check
+
+
+for _id, _severity, _summary in [
+    ("always-forbidden", "block", "Abuse, criminal threats, violence and public shaming, at any stage."),
+    ("open-dispute", "block", "No pressure of any kind while a dispute is open on the account."),
+    ("stage-gate", "block", "Each content category only from the tier the pack's stage table allows it."),
+    ("unused-remedy", "block", "Only consequences the company really uses (the pack's remedies)."),
+    ("terms-condition", "block", "Late fees, guarantees, repossession, liens and suspension only when "
+                                 "the account's terms provide for them."),
+]:
+    BUILTIN[_id] = Rule(_id, _severity, _summary, _content_hits(_id), builtin=True)  # type: ignore[arg-type]
+
+
+_DEMAND = re.compile(
+    r"\b(?:please\s+(?:pay|remit|settle|send|process|arrange)|kindly\s+(?:pay|remit|settle)|"
+    r"(?:must|needs?\s+to|has\s+to|should)\s+be\s+(?:paid|settled|remitted)|we\s+(?:need|require|expect)\s+"
+    r"(?:full\s+)?payment|payment\s+(?:is|remains|was)\s+(?:now\s+)?(?:due|overdue|required|expected)|"
+    r"is\s+(?:now\s+)?(?:past\s+due|overdue|outstanding)|pay\s+(?:it|this|the\s+balance|in\s+full)|"
+    r"remit\s+payment|settle\s+(?:it|this|the))", re.I)
+_PAUSED = re.compile(r"\b(?:not|n't|no|never|paus\w*|on\s+hold|hold\s+off|until|once|after\s+(?:we|the)|"
+                     r"while\s+we|suspend\w*\s+(?:collection|reminders))\b", re.I)
+
+
+@_builtin("dispute-demand", "block", "No request for payment of an invoice that is under open dispute.")
+def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    if not ctx.disputed_invoices:
+        return
+    disputed = {n.lower() for n in ctx.disputed_invoices}
+    invoices = [m for m in ctx.mentions.of_kind("invoice") if m.value.lower().lstrip("#") in disputed
+                or ctx.facts.invoices.get(m.value.lower(), "").lower() in disputed]
+    for start, end in ctx.sentences:
+        sentence = ctx.text[start:end]
+        names_disputed = any(start <= m.start < end for m in invoices) or "disputed" in sentence.lower()
+        demand = _DEMAND.search(sentence)
+        if names_disputed and demand and not _PAUSED.search(sentence[:demand.end() + 40]):
+            yield Hit(start, end, "This asks for payment of an invoice that is under open dispute.",
+                      "Confirm the dispute is being looked into and that no payment is expected on that "
+                      "invoice until it is resolved.")
+
+
+# ---- grounding ---------------------------------------------------------------------------------
+
+@_builtin("grounding", "block", "Every amount, invoice number, date, days-overdue figure, name, email "
+          "address and link must match the account.", allowed_links=list)
+def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    from .grounding import future, overdue_days_ok
+
+    facts, mentions = ctx.facts, ctx.mentions
+    skip = ctx.offer_spans
+    for amount in mentions.amounts:
+        if any(a <= amount.start < b for a, b in skip):
+            continue
+        if not facts.currency_known(amount.currency):
+            yield Hit(amount.start, amount.end, "This amount is in a currency the account is not billed in.",
+                      f"Use the invoice currency ({', '.join(sorted(facts.currencies))}).")
+        elif not facts.amount_known(amount):
+            yield Hit(amount.start, amount.end, "This amount does not match any invoice, balance, payment "
+                      "or promise on the account.", f"The open balance is {ctx.balance_text}.")
+    for mention in mentions.of_kind("invoice"):
+        if not facts.invoice_known(mention.value):
+            numbers = ", ".join(inv.number for inv in ctx.account.invoices if inv.open_balance > 0)
+            yield Hit(mention.start, mention.end, "No invoice with this number is on the account.",
+                      f"Open invoices: {numbers}.")
+    for mention in mentions.dates:
+        if mention.weekday is not None and all(d.weekday() != mention.weekday for d in mention.candidates):
+            yield Hit(mention.start, mention.end, "The day of the week does not match the date.",
+                      f"{mention.candidates[0]:%A, %B} {mention.candidates[0].day} is the right day.")
+        elif not facts.date_known(mention.candidates) and not future(mention, ctx.as_of):
+            yield Hit(mention.start, mention.end, "This date is neither a date on the account nor a "
+                      "coming date (such as a deadline).", "Check the date against the invoice.")
+    for mention in mentions.of_kind("days_overdue"):
+        if not overdue_days_ok(mention, facts):
+            actual = ", ".join(str(d) for d in sorted(facts.days_overdue)) or "none"
+            yield Hit(mention.start, mention.end, "The number of days overdue is wrong.",
+                      f"As of {ctx.as_of}, days overdue per open invoice: {actual}.")
+    for mention in mentions.of_kind("email"):
+        if mention.value.lower() not in facts.emails:
+            yield Hit(mention.start, mention.end, "This email address is not a contact on the account "
+                      "or one of ours.", f"Use {ctx.policy.message.billing_email}.")
+    allowed = list(options.get("allowed_links", []))
+    for mention in mentions.of_kind("link"):
+        if not facts.link_known(mention.value, allowed):
+            link = ctx.account.terms.payment_link
+            yield Hit(mention.start, mention.end, "This link is not the account's payment link.",
+                      f"Use {link}." if link else "Remove the link.")
+    for kind, among, who in (("greeting_name", facts.people, "a contact on the account"),
+                             ("signature_name", facts.staff, "one of our staff"),
+                             ("spoken_name", facts.people, "a contact or one of our staff")):
+        for mention in mentions.of_kind(kind):
+            if not facts.name_known(mention.value, among):
+                yield Hit(mention.start, mention.end, f"{mention.value!r} is not {who}.",
+                          "Use the name exactly as the account has it.")
+
+
+_TOTAL_CUE = re.compile(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined|comes? to|adds? up to|sum of)\b",
+                        re.I)
+
+
+@_builtin("totals", "block", "A total stated in the draft must be the sum of the amounts it lists.")
+def _totals(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    amounts = ctx.mentions.amounts
+    for paragraph_start, paragraph_end in ctx.paragraphs:
+        inside = [a for a in amounts if paragraph_start <= a.start < paragraph_end]
+        if len(inside) < 3:
+            continue
+        for cue in _TOTAL_CUE.finditer(ctx.text, paragraph_start, paragraph_end):
+            total = next((a for a in inside if a.start >= cue.end()), None)
+            if total is None or total.start - cue.end() > 40:
+                continue
+            parts = [a for a in inside if a.end <= cue.start()]
+            if len(parts) >= 2 and sum(a.value for a in parts) != total.value:
+                listed = sum(a.value for a in parts)
+                yield Hit(total.start, total.end, f"The amounts listed add up to {listed:,.2f}, not "
+                          f"{total.value:,.2f}.", f"Write the total as {listed:,.2f}.")
+
+
+# ---- offers ------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
+_COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_PLAN_CUE = re.compile(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
+                       r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b.*\b(?:per|a|each)\s+"
+                       r"(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
+                       r"(?:monthly\s+)?(?:payments|parts|months))", re.I)
+_REPEATED = re.compile(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+",
+                       re.I)
+_NUMBER = _COUNT.replace("?P<count>", "")
+_MONTHS_SPAN = re.compile(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
+                          + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b", re.I)
+_DISCOUNT_PCT = re.compile(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?%\s*(?:\w+[- ]?){0,2}?(?:discount|off\b|reduction)"
+                           r"|discount\s+of\s+(?P<pct2>\d{1,2}(?:\.\d+)?)\s?%", re.I)
+_REFUSAL = re.compile(r"\b(?:not|n't|cannot|unable|no\s+longer|never)\b", re.I)
+_REMAINDER = re.compile(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b", re.I)
+
+
+def _count(text: str) -> int:
+    return int(text) if text.isdigit() else _NUMBER_WORDS[text.lower()]
+
+
+@_builtin("offers", "block", "Payment plans add up to the balance to the cent, within the pack's months, "
+          "first payment and discount limits, and only from the tier the pack allows.")
+def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    offers = ctx.policy.offers
+    text = ctx.text
+    for start, end in ctx.plan_paragraphs:
+        paragraph = text[start:end]
+        if ctx.tier < offers.plan_from_tier and not ctx.disputed:
+            yield Hit(start, end, f"A payment plan is offered at tier {ctx.tier}; the {ctx.policy.name} pack "
+                      f"offers plans from tier {offers.plan_from_tier}.", "Ask when payment can be made "
+                      "instead of offering a plan this early.")
+            continue
+        yield from _plan_months(ctx, start, paragraph)
+        yield from _plan_sum(ctx, start, end)
+    for start, end in ctx.sentences:
+        sentence = text[start:end]
+        for match in _DISCOUNT_PCT.finditer(sentence):
+            pct = Decimal(match.group("pct") or match.group("pct2"))
+            if pct > offers.max_discount_pct and not _REFUSAL.search(sentence[:match.start()]):
+                yield Hit(start + match.start(), start + match.end(), f"A {pct}% discount is more than the "
+                          f"{offers.max_discount_pct}% this pack allows.",
+                          f"Offer at most {offers.max_discount_pct}%.")
+
+
+def _plan_months(ctx: Context, start: int, paragraph: str) -> Iterator[Hit]:
+    limit = ctx.policy.offers.max_plan_months
+    for match in _MONTHS_SPAN.finditer(paragraph):
+        months = _count(next(g for g in match.groups() if g))
+        if months > limit and not _REFUSAL.search(paragraph[max(0, match.start() - 30):match.start()]):
+            yield Hit(start + match.start(), start + match.end(), f"A plan over {months} months is longer than "
+                      f"the {limit} months this pack allows.", f"Spread the balance over {limit} months or fewer.")
+    for match in _REPEATED.finditer(paragraph):
+        count = _count(match.group("count"))
+        if "month" in match.group().lower() and count > limit:
+            yield Hit(start + match.start(), start + match.end(), f"{count} monthly payments is more than the "
+                      f"{limit} months this pack allows.", f"Use {limit} payments or fewer.")
+
+
+def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
+    """The instalments named in a plan paragraph must add up to a balance on the account."""
+    facts, text = ctx.facts, ctx.text
+    amounts = [a for a in ctx.mentions.amounts if start <= a.start < end]
+    if not amounts:
+        return
+    repeated: dict[int, int] = {}
+    for match in _REPEATED.finditer(text, start, end):
+        following = next((a for a in amounts if a.start == match.end() or 0 <= a.start - match.end() <= 2), None)
+        if following is not None:
+            repeated[following.start] = _count(match.group("count"))
+    targets = facts.balance_targets
+    quoted = [a for a in amounts if a.value in targets and a.start not in repeated]
+    parts = [a for a in amounts if a not in quoted]
+    if not parts:
+        return
+    total = sum((a.value * repeated.get(a.start, 1) for a in parts), Decimal(0))
+    reference = max((a.value for a in quoted), default=None) or max(targets, default=Decimal(0))
+    if total == reference or (total < reference and _REMAINDER.search(text, start, end)):
+        pass
+    elif not (total in targets and not quoted):
+        yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not the "
+                  f"balance of {reference:,.2f}.", "Make the payments add up to the balance to the cent.")
+        return
+    first = parts[0].value
+    minimum = reference * ctx.policy.offers.min_first_payment_pct / 100
+    if first < minimum.quantize(Decimal("0.01")):
+        yield Hit(parts[0].start, parts[0].end, f"The first payment is below the "
+                  f"{ctx.policy.offers.min_first_payment_pct}% of the balance this pack asks for.",
+                  f"Ask for at least {minimum:,.2f} first.")
+
+
+# ---- charges the law or the terms fix ------------------------------------------------------------
+
+_CHARGE_CUE = re.compile(r"\b(?:interest|late[- ](?:payment\s+)?(?:fee|charge)s?|penalt\w+|compensation|"
+                         r"fixed\s+sum|recovery\s+costs?)\b", re.I)
+_PCT = re.compile(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|per\s?cent|percent(?:age)?\s+points?|points?)", re.I)
+
+
+@_builtin("charge-figures", "block", "Interest rates, late-fee rates and statutory compensation must be the "
+          "ones the account's terms or the pack's law give.")
+def _charge_figures(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    allowed_pct = {Decimal(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?%", ctx.account.terms.late_fee or "")}
+    statutory = ctx.policy.jurisdiction.statutory if ctx.policy.jurisdiction else None
+    if statutory:
+        allowed_pct.add(statutory.margin_pct)
+    offer_pct = ctx.policy.offers.max_discount_pct
+    for start, end in ctx.sentences:
+        sentence = ctx.text[start:end]
+        if not _CHARGE_CUE.search(sentence) or re.search(r"discount", sentence, re.I):
+            continue
+        for match in _PCT.finditer(sentence):
+            pct = Decimal(match.group("pct"))
+            if pct not in allowed_pct and pct > offer_pct:
+                known = ", ".join(f"{p}%" for p in sorted(allowed_pct)) or "none"
+                yield Hit(start + match.start(), start + match.end(), f"{pct}% is not a rate the terms or "
+                          f"the law give this account (known: {known}).", "Quote the rate exactly as agreed.")
+        if statutory and re.search(r"compensation|fixed\s+sum|recovery\s+costs?", sentence, re.I):
+            yield from _compensation(ctx, statutory, start, end)
+
+
+def _compensation(ctx: Context, statutory: Any, start: int, end: int) -> Iterator[Hit]:
+    owed = [statutory.compensation_for(inv.open_balance) for inv in ctx.overdue_invoices]
+    owed = [o for o in owed if o is not None]
+    bands = {b.amount for b in statutory.compensation} | {b.min_debt for b in statutory.compensation}
+    bands |= {b.min_debt - Decimal("0.01") for b in statutory.compensation if b.min_debt > 0}
+    valid = set(owed) | {sum(owed, Decimal(0))}
+    for amount in (a for a in ctx.mentions.amounts if start <= a.start < end):
+        if amount.currency not in (None, statutory.currency):
+            continue
+        too_low = statutory.compensation_is_minimum and owed and amount.value < min(owed)
+        wrong = not statutory.compensation_is_minimum and amount.value not in valid and amount.value in bands
+        if too_low or (wrong and amount.value not in {b.min_debt for b in statutory.compensation}):
+            yield Hit(amount.start, amount.end, f"The fixed compensation under the {statutory.law} for this "
+                      f"debt is {', '.join(f'{o:,.2f}' for o in owed) or 'none'} {statutory.currency}.",
+                      "Quote the band for the invoice's size.")
+
+
+# ---- structure and form ------------------------------------------------------------------------
+
+_PAYMENT_METHOD = re.compile(r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
+                             r"made)|pay\s+online|online\s+payment|payment\s+(?:link|portal)|portal|remit(?:tance)?"
+                             r"\s+to|pay\s+(?:here|at|via|by|through))", re.I)
+_WAY_BACK = re.compile(r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
+                       r"(?:payment|paid|we\s+receive)|reinstat\w*|restor\w*|still\s+(?:resolve|settle|"
+                       r"time)|(?:call|contact|reach|email|reply\s+to)\s+(?:me|us)|payment\s+plan|set\s+up\s+a\s+"
+                       r"plan|arrange\s+(?:payment|a\s+plan)|way\s+(?:forward|to\s+resolve))", re.I)
+_DAYS_FIGURE = re.compile(r"\b\d{1,4}\s+days\b", re.I)
+_DISCLOSURE = re.compile(r"debt\s+collector.{0,200}collect\s+a\s+debt|collect\s+a\s+debt.{0,200}"
+                         r"debt\s+collector", re.I | re.S)
+_OPT_OUT = re.compile(r"\b(?:unsubscribe|opt[- ]out|stop\s+(?:receiving|getting)|no\s+longer\s+(?:wish|want)"
+                      r"\s+to\s+receive|reply\s+STOP)\b", re.I)
+_PLAN_TERMS = re.compile(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?)\b", re.I)
+_DISPUTE_WORD = re.compile(r"\b(?:dispute\w*|query|concern|issue|question)\b", re.I)
+
+_ELEMENT_TEXT = {
+    "invoice_number": "the invoice number", "amount": "the amount owed", "due_date": "the due date",
+    "payment_method": "how to pay (link, ACH, card, check)", "deadline_date": "a date to pay by",
+    "consequence_date": "the date the consequence takes effect",
+    "way_back": "how the customer can still resolve it", "days_overdue": "how many days overdue it is",
+    "debt_collector_disclosure": "the debt-collector disclosure", "opt_out": "an opt-out line",
+    "dispute_reference": "a reference to the dispute", "plan_terms": "the plan's terms",
+}
+
+
+def _has_element(ctx: Context, element: str) -> bool:
+    text, facts, mentions = ctx.text, ctx.facts, ctx.mentions
+    if element == "invoice_number":
+        return any(facts.invoice_known(m.value) for m in mentions.of_kind("invoice"))
+    if element == "amount":
+        return any(facts.amount_known(a) for a in mentions.amounts)
+    if element == "due_date":
+        dues = {inv.due for inv in ctx.account.invoices}
+        return any(dues & set(d.candidates) for d in mentions.dates)
+    if element == "payment_method":
+        return bool(mentions.of_kind("link")) or bool(_PAYMENT_METHOD.search(text))
+    if element in ("deadline_date", "consequence_date"):
+        return any(d > ctx.as_of for m in mentions.dates for d in m.candidates)
+    if element == "way_back":
+        return bool(_WAY_BACK.search(text))
+    if element == "days_overdue":
+        return bool(mentions.of_kind("days_overdue")) or bool(_DAYS_FIGURE.search(text))
+    jurisdiction = ctx.policy.jurisdiction
+    if element == "debt_collector_disclosure":
+        wanted = jurisdiction.disclosure if jurisdiction else None
+        return bool(_DISCLOSURE.search(text)) or bool(wanted and _squash(wanted) in _squash(text))
+    if element == "opt_out":
+        wanted = jurisdiction.opt_out if jurisdiction else None
+        return ctx.draft.channel != "email" or bool(_OPT_OUT.search(text)) or bool(
+            wanted and _squash(wanted) in _squash(text))
+    if element == "dispute_reference":
+        return bool(_DISPUTE_WORD.search(text))
+    if element == "plan_terms":
+        return bool(_PLAN_TERMS.search(text)) and bool(mentions.amounts)
+    return True
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@_builtin("required-elements", "block", "What the stage says every draft must contain (invoice number, "
+          "amount, due date, a way to pay, a deadline, the way back, disclosures).")
+def _required_elements(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    for element in ctx.stage.require:
+        if not _has_element(ctx, element):
+            what = _ELEMENT_TEXT.get(element, element)
+            yield Hit(0, 0, f"Missing {what}: the stage requires it.", _element_suggestion(ctx, element))
+
+
+def _element_suggestion(ctx: Context, element: str) -> str | None:
+    open_invoices = [inv for inv in ctx.account.invoices if inv.open_balance > 0] or ctx.account.invoices
+    first = open_invoices[0]
+    jurisdiction = ctx.policy.jurisdiction
+    return {
+        "invoice_number": f"Name the invoice: {first.number}.",
+        "amount": f"State the balance: {ctx.balance_text}.",
+        "due_date": f"Say when it was due: {first.due:%B} {first.due.day}, {first.due.year}.",
+        "payment_method": f"Add the payment link: {ctx.account.terms.payment_link}." if
+        ctx.account.terms.payment_link else "Say how to pay: ACH, card or check.",
+        "debt_collector_disclosure": jurisdiction.disclosure if jurisdiction else None,
+        "opt_out": jurisdiction.opt_out if jurisdiction else None,
+    }.get(element)
+
+
+_PLACEHOLDERS = re.compile(
+    r"\[(?:[A-Z][A-Za-z0-9 _'/-]{0,40}|[a-z][a-z_ ]{1,40})\](?!\()"  # [Name], [customer name]
+    r"|\{\{.*?\}\}|\{%.*?%\}|(?<!\{)\{[a-z_][a-z0-9_]*\}(?!\})"  # {{ x }}, {% x %}, {x}
+    r"|<(?:[A-Z][A-Z0-9 _-]{1,40}|[a-z]+(?:[_ ][a-z]+)+)>"  # <INVOICE>, <customer name>
+    r"|\bX{3,}\b|[$€£]X+(?:[.,]X+)*|\bTB[DC]\b|_{3,}|\?{3,}|\bN/?A\b(?=\s*[,.)\]]?\s*$)", re.M)
+
+
+@_builtin("placeholders", "block", "No unfilled placeholders: [Name], {{ x }}, <INVOICE>, XXX, TBD, ___.")
+def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    for match in _PLACEHOLDERS.finditer(ctx.text):
+        yield Hit(match.start(), match.end(), f"Unfilled placeholder {match.group()!r}.",
+                  "Replace it with the real value from the account, or remove it.")
+
+
+_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]{1,}\b")
+_ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", "CFO", "CEO", "COO", "VP",
+             "LLC", "INC", "LTD", "PLC", "GMBH", "US", "USA", "UK", "EU", "ECB", "FDCPA", "CFPB", "PDF",
+             "ID", "IT", "HR", "SAAS", "API", "SLA", "VAT", "EIN", "IBAN", "BIC", "SWIFT", "BACS", "SEPA",
+             "NET", "EST", "PST", "CST", "MST", "ET", "PT", "CT", "GMT", "UTC", "AM", "PM", "OK", "FAQ",
+             "RE", "FW", "FWD", "CC", "BCC", "ASAP", "STOP", "TBD", "N/A", "QA", "CRM", "ERP", "SKU", "I"}
+
+
+@_builtin("shouting", "block", "No shouting: runs of words in capitals longer than the pack allows.")
+def _shouting(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    tone = ctx.policy.tone
+    if not tone.no_shouting:
+        return
+    run: list[re.Match[str]] = []
+    for match in _CAPS_WORD.finditer(ctx.text):
+        word = match.group()
+        ordinary = word.upper() not in _ACRONYMS and len(word) >= 2 and \
+            word.lower() not in ctx.facts.invoices and word.isalpha()
+        if ordinary and run and ctx.text[run[-1].end():match.start()].strip(" ,.!:-") == "":
+            run.append(match)
+            continue
+        yield from _shout(ctx, run, tone.max_capitals_run)
+        run = [match] if ordinary else []
+    yield from _shout(ctx, run, tone.max_capitals_run)
+
+
+def _shout(ctx: Context, run: list[re.Match[str]], limit: int) -> Iterator[Hit]:
+    if len(run) > limit or (run and limit == 0):
+        start, end = run[0].start(), run[-1].end()
+        yield Hit(start, end, "Writing in capitals reads as shouting.",
+                  ctx.text[start:end].capitalize())
+
+
+@_builtin("exclamations", "warn", "No more exclamation marks than the stage (or the pack's tone) allows.")
+def _exclamations(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    limit = ctx.stage.max_exclamations
+    if limit is None:
+        limit = ctx.policy.tone.max_exclamations
+    positions = [m.start() for m in re.finditer("!", ctx.text)]
+    for position in positions[limit:]:
+        yield Hit(position, position + 1, f"Exclamation marks read as pressure at this stage "
+                  f"(at most {limit} here).", "End the sentence with a full stop.")
+
+
+# ---- jurisdiction ------------------------------------------------------------------------------
+
+_TIME = re.compile(r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?(?![a-z])", re.I)
+_CALL_CUE = re.compile(r"\b(?:call|phone|ring|reach|try\s+you|speak|talk|dial)\w*", re.I)
+
+
+@_builtin("call-window", "block", "Calls only inside the pack's calling hours (e.g. 8am-9pm local time).")
+def _call_window(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    calls = ctx.policy.jurisdiction.calls if ctx.policy.jurisdiction else None
+    if calls is None:
+        return
+    from datetime import time
+
+    for start, end in ctx.sentences:
+        sentence = ctx.text[start:end]
+        if not _CALL_CUE.search(sentence):
+            continue
+        for match in _TIME.finditer(sentence):
+            hour = int(match.group("hour")) % 12 + (12 if match.group("half").lower() == "p" else 0)
+            if hour > 23:
+                continue
+            at = time(hour, int(match.group("minute") or 0))
+            if not calls.window_start <= at <= calls.window_end:
+                yield Hit(start + match.start(), start + match.end(), f"Calls are allowed only between "
+                          f"{calls.window_start:%H:%M} and {calls.window_end:%H:%M} the customer's local time.",
+                          "Pick a time inside the calling hours.")
+
+
+@_builtin("call-frequency", "block", "No call script once the pack's call attempts for the period are used up.")
+def _call_frequency(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    calls = ctx.policy.jurisdiction.calls if ctx.policy.jurisdiction else None
+    if calls is None or calls.max_attempts is None or ctx.draft.channel != "call":
+        return
+    since = ctx.as_of - timedelta(days=calls.per_days)
+    made = sum(1 for c in ctx.account.communications
+               if c.direction == "outbound" and c.channel in ("call", "voicemail") and since < c.date <= ctx.as_of)
+    if made >= calls.max_attempts:
+        yield Hit(0, 0, f"{made} calls were already placed in the last {calls.per_days} days; the pack allows "
+                  f"{calls.max_attempts}.", "Send an email instead, or wait before calling again.")
+
+
+_LIEN = re.compile(r"\blien\w*", re.I)
+
+
+@_builtin("lien-deadline", "block", "A lien may only be mentioned while the account's lien deadline has not passed.")
+def _lien_deadline(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    deadline = ctx.account.terms.lien_deadline
+    for start, end in ctx.sentences:
+        sentence = ctx.text[start:end]
+        match = _LIEN.search(sentence)
+        if not match or _REFUSAL.search(sentence[:match.start()]):
+            continue
+        if not ctx.account.terms.lien_rights or deadline is None:
+            continue
+        if deadline < ctx.as_of:
+            yield Hit(start + match.start(), start + match.end(), f"The lien deadline passed on {deadline}: a "
+                      "lien can no longer be filed, so mentioning one is a false threat.", "Leave out the lien.")
+            continue
+        for mention in ctx.mentions.dates:
+            if start <= mention.start < end and all(d > deadline for d in mention.candidates):
+                yield Hit(mention.start, mention.end, f"This date is after the lien deadline ({deadline}).",
+                          f"Use a date on or before {deadline}.")
