@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
+                      field_validator, model_validator)
 
 from .money import parse_amount, parse_currency
 
@@ -90,14 +91,26 @@ class Invoice(_Input):
     po_number: str | None = None
     description: str | None = None
 
+    @field_validator("due")
+    @classmethod
+    def _due_after_issued(cls, due: date, info: ValidationInfo) -> date:
+        issued = info.data.get("issued")
+        if issued is not None and due < issued:
+            raise ValueError(f"due ({due}) must not be before issued ({issued})")
+        return due
+
+    @field_validator("balance")
+    @classmethod
+    def _balance_within_amount(cls, balance: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        amount = info.data.get("amount")
+        if balance is not None and amount is not None and balance > amount:
+            raise ValueError(f"balance ({balance}) must not exceed amount ({amount})")
+        return balance
+
     @model_validator(mode="after")
-    def _consistent(self) -> Invoice:
-        if self.due < self.issued:
-            raise ValueError(f"due ({self.due}) must not be before issued ({self.issued})")
+    def _default_balance(self) -> Invoice:
         if self.balance is None:
             self.balance = self.amount
-        if self.balance > self.amount:
-            raise ValueError(f"balance ({self.balance}) must not exceed amount ({self.amount})")
         return self
 
     @property
@@ -258,6 +271,7 @@ class Assessment(_Output):
     approach_reason: str
     tone: str  # one of TONES
     sender_role: str  # one of SENDER_ROLES
+    sender_name: str | None = None  # who signs: the collector, finance leader, executive or team name
     recipients: list[str]  # contact names to address
     cc: list[str]  # names (ours and theirs) to copy
     next_action: NextAction

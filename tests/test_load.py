@@ -41,7 +41,7 @@ def test_json_floats_are_kept_as_written(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["invoices"][0].update(due="2026-08-01"), "invoices[0]: due (2026-08-01) must not be before issued"),
+        (lambda d: d["invoices"][0].update(due="2026-08-01"), "invoices[0].due: due (2026-08-01) must not be before issued"),
         (lambda d: d["invoices"][0].update(amount="-5"), "invoices[0].amount: must not be negative"),
         (lambda d: d["invoices"][0].update(currency="XYZ"), "invoices[0].currency: 'XYZ' is not an ISO 4217"),
         (lambda d: d["invoices"].append(dict(d["invoices"][0])), "appears more than once"),
