@@ -48,3 +48,26 @@ def make_result(customer: str = "Acme Corp", *, passed: bool = True, body: str |
                             fallback_reason="model kept failing the guard" if fell_back else None)
     return DraftResult(customer=customer, draft=draft, report=make_report(passed, draft.text()),
                        assessment=make_assessment(customer), provenance=provenance)
+
+
+def generated_account(index: int, *, as_of: date = AS_OF) -> dict:
+    """A plausible account as JSON data; `index` decides its size, currency and how late it is."""
+    from datetime import timedelta
+
+    days_late = (-5, 12, 45, 75, 120)[index % 5]
+    currency = "EUR" if index % 7 == 3 else "USD"
+    due = as_of - timedelta(days=days_late)
+    amount = f"{1000 + (index * 137) % 9000}.{index % 100:02d}"
+    name = f"Customer {index:05d} Ltd"
+    slug = f"customer{index:05d}"
+    return {
+        "as_of": as_of.isoformat(),
+        "customer": {"name": name, "industry": "general", "annual_revenue": "60000",
+                     "customer_since": "2020-01-15"},
+        "contacts": [{"name": f"Alex Rivera {index}", "email": f"ap@{slug}.example", "role": "ap"}],
+        "invoices": [{"number": f"INV-{index:05d}", "amount": amount, "currency": currency,
+                      "issued": (due - timedelta(days=30)).isoformat(), "due": due.isoformat()}],
+        "payments": [{"date": "2026-05-20", "amount": "500.00", "currency": currency,
+                      "invoice": f"INV-{index:05d}-0", "days_late": 2}],
+        "terms": {"payment_link": f"https://pay.example.com/{slug}"},
+    }
