@@ -71,16 +71,15 @@ _MONTHS = {name: index for index, names in enumerate(
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
-_WEEKDAY = r"(?:(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?)?"
+# A weekday written just before a date ("Monday, December 7"), looked for behind each date found.
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
 _ORD = r"(?:st|nd|rd|th)?"
 _DATE_PATTERNS = [
-    re.compile(_WEEKDAY + r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b", re.I),
-    re.compile(_WEEKDAY + r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b",
+    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I),
+    re.compile(r"\b(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b",
                re.I),
-    re.compile(_WEEKDAY + r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?",
-               re.I),
-    re.compile(_WEEKDAY + r"\b(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH
-               + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
 ]
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
@@ -183,7 +182,7 @@ def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | No
         return None
 
 
-def _date_mention(match: re.Match[str], as_of: date) -> DateMention | None:
+def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention | None:
     groups = match.groupdict()
     year = int(groups["year"]) if groups.get("year") else None
     if groups.get("month"):
@@ -201,9 +200,10 @@ def _date_mention(match: re.Match[str], as_of: date) -> DateMention | None:
     found = tuple(dict.fromkeys(c for c in candidates if c is not None))
     if not found:
         return None
-    weekday = groups.get("weekday")
-    return DateMention(match.start(), match.end(), found,
-                       _WEEKDAYS.index(weekday.lower()) if weekday else None)
+    start = match.start()
+    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start)
+    weekday = _WEEKDAYS.index(before.group("weekday").lower()) if before else None
+    return DateMention(before.start() if before else start, match.end(), found, weekday)
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -233,7 +233,7 @@ def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = No
     for pattern in _DATE_PATTERNS:
         for match in pattern.finditer(text):
             if _free(taken, *match.span()):
-                mention = _date_mention(match, as_of)
+                mention = _date_mention(match, text, as_of)
                 if mention:
                     found.dates.append(mention)
                     taken.append(match.span())

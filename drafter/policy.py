@@ -2,7 +2,7 @@
 
 A pack is loaded into `Policy` (unknown keys are errors that name the file, line and valid choices).
 `extends: <pack>` starts from another pack and overrides pieces of it: mappings merge key by key,
-lists and scalars replace.
+lists and scalars replace, and a key set to null removes what the parent set.
 """
 
 from __future__ import annotations
@@ -337,12 +337,13 @@ def lint_policy(name_or_path: str | Path) -> list[str]:
         for category in stage.allow:
             if category in policy.always_forbidden:
                 warnings.append(f"stages.{key}.allow.{category}: always forbidden, so never allowed")
-            elif category in REMEDY_CATEGORIES and category not in policy.remedies:
-                warnings.append(f"stages.{key}.allow.{category}: not in remedies, so the guard blocks it")
             if stage.allow[category] == "statutory" and not (
                     policy.jurisdiction and policy.jurisdiction.statutory):
                 warnings.append(f"stages.{key}.allow.{category}: condition 'statutory' never holds "
                                 "without jurisdiction.statutory")
+    for category in policy.remedies:
+        if not any(category in policy.stages[str(t)].allow for t in range(5)):
+            warnings.append(f"remedies.{category}: no stage allows it, so no draft can name it")
     if policy.stages["dispute"].allow:
         warnings.append("stages.dispute.allow: pressure while a dispute is open is never allowed by "
                         "the open-dispute rule")
@@ -399,7 +400,9 @@ def _parent_path(parent: str, child: Path) -> Path:
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        if value is None and key in base:
+            del merged[key]
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _deep_merge(merged[key], value)
         else:
             merged[key] = value
