@@ -317,7 +317,7 @@ def _check_rule_settings(policy: Policy, nodes: list[tuple[str, Any]], path: str
         try:
             rule = rules.get_rule(rule_id)
         except rules.UnknownRule as exc:
-            file, line = _locate(nodes, loc, path)
+            file, line = _locate(nodes, loc, path, key_line=True)
             raise PolicyError(str(exc), file=file, field=f"rules.{rule_id}", line=line) from None
         problem = rule.option_problem(settings.options)
         if problem:
@@ -409,23 +409,25 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def _locate(nodes: list[tuple[str, Any]], loc: tuple[Any, ...], fallback: str) -> tuple[str, int | None]:
-    """The file and 1-based line where the value at `loc` was written (the overriding file first)."""
+def _locate(nodes: list[tuple[str, Any]], loc: tuple[Any, ...], fallback: str,
+            key_line: bool = False) -> tuple[str, int | None]:
+    """The file and 1-based line where the value at `loc` (or its key) was written, overriding file first."""
     for file, node in nodes:
-        line = _line_in(node, loc)
+        line = _line_in(node, loc, key_line)
         if line is not None:
             return file, line
     return fallback, None
 
 
-def _line_in(node: Any, loc: tuple[Any, ...]) -> int | None:
+def _line_in(node: Any, loc: tuple[Any, ...], key_line: bool = False) -> int | None:
     import yaml
 
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if str(key.value) == str(part)), None)
-            if node is None:
+            pair = next(((key, value) for key, value in node.value if str(key.value) == str(part)), None)
+            if pair is None:
                 return None
+            node = pair[0] if key_line and index == len(loc) - 1 else pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
         else:
