@@ -1,0 +1,686 @@
+"""Content classifier: which of the 13 content categories a draft *asserts*.
+
+The classifier reads a draft the way a reviewer would.  It finds candidate
+statements with lexicon-driven patterns (an actor doing an action to an object,
+or a mention of a remedy such as a late fee or a lien), then keeps only those the
+draft actually asserts: it drops statements that are negated, reassuring,
+quoted, reported from the customer, offered as a courtesy, or that merely look
+alike ("the final invoice", "a credit to your account").
+
+Pure standard library; every pattern is compiled at import time.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+__all__ = ["CATEGORIES", "ALWAYS_FORBIDDEN", "Statement", "classify"]
+
+CATEGORIES: tuple[str, ...] = (
+    "urgency", "deadline", "late_fees", "suspension", "collections_agency",
+    "legal_action", "credit_reporting", "personal_guarantee", "repossession", "abusive",
+    "criminal_threat", "violence", "public_shaming",
+)
+ALWAYS_FORBIDDEN = frozenset({"abusive", "criminal_threat", "violence", "public_shaming"})
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    category: str
+    start: int
+    end: int
+    excerpt: str
+    cue: str
+    suggestion: str | None
+
+
+SUGGESTIONS: dict[str, str] = {
+    "urgency": "We'd appreciate your help getting this settled soon.",
+    "deadline": "Could you let me know the date we can expect payment?",
+    "late_fees": "I'd like to get this resolved before the account terms come into play.",
+    "suspension": "I'd like to keep everything running smoothly for your team, so let's find a way to settle the balance.",
+    "collections_agency": "I'd much rather resolve this directly with you; can we agree on a plan this week?",
+    "legal_action": "I'd like to resolve this between our two teams; can we set up a call?",
+    "credit_reporting": "Let's work out a plan together so this stays between us.",
+    "personal_guarantee": "Let's find a plan that works for the business so we can close this out.",
+    "repossession": "Let's agree on a plan so the equipment can stay on your job.",
+    "abusive": "I understand things get busy; could you help me understand what's holding up payment?",
+    "criminal_threat": None,
+    "violence": None,
+    "public_shaming": "This stays between our two companies; let's find a way to settle it.",
+}
+
+
+# --------------------------------------------------------------------------
+# Pattern helpers
+# --------------------------------------------------------------------------
+
+def _alt(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+def _gap(max_words: int) -> str:
+    """Up to `max_words` intervening words, never crossing sentence punctuation."""
+    return rf"(?:[^\w.!?;]+[\w'&-]+(?:[.,]\d+)*){{0,{max_words}}}?[^\w.!?;]+"
+
+
+_DOUBLING = frozenset({"refer", "transfer", "stop", "ship", "drop", "admit", "commit", "submit", "remit", "plan", "bar"})
+
+
+def _verb(base: str, double: bool = False) -> str:
+    """Regex for the regular inflections of an English verb."""
+    if double or base in _DOUBLING:
+        return rf"{base}(?:s|{base[-1]}ed|{base[-1]}ing)?"
+    if base.endswith("e"):
+        return rf"{base[:-1]}(?:e|es|ed|ing)"
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return rf"{base[:-1]}(?:y|ies|ied|ying)"
+    return rf"{base}(?:s|ed|ing)?"
+
+
+def _verbs(*bases: str) -> str:
+    return _alt(*(_verb(base) for base in bases))
+
+
+MODAL = r"(?:will|'ll|would|'d|may|might|could|can|shall|must|is going to|are going to|'re going to|plan to|intend to|have to|need to)"
+BE = r"(?:be|been|being|is|are|was|were|get|gets|got|go|goes|'s|'re)"
+PAY_WORDS = (
+    r"(?:pay|pays|paid|paying|payment|payments|remit|remits|remitted|remittance|settle|settled|settlement|"
+    r"clear|cleared|resolve|resolved|funds|wire|transfer|balance|amount|invoice|invoices|cheque|check|ach|"
+    r"respond|response|reply|hear|contact|call|confirm|confirmation|arrange|sign|signed|submit|send|"
+    r"bring|brought|receive|received|outstanding|overdue|arrears)"
+)
+NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty[- ]?eight|seventy[- ]?two|a|an|a couple of|a few)"
+WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri)"
+MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
+DATE = _alt(
+    rf"(?:this |next |the coming |coming )?{WEEKDAY}\b(?:,? (?:the )?{ORDINAL}(?: of {MONTH})?|,? {MONTH}\.? {ORDINAL})?",
+    rf"{MONTH}\.? {ORDINAL}\b(?:,? \d{{4}})?",
+    rf"{ORDINAL} (?:of )?{MONTH}\b(?: \d{{4}})?",
+    rf"the {ORDINAL}\b(?: of (?:{MONTH}|this month|next month|the month))?",
+    r"\d{4}-\d{2}-\d{2}", r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
+    r"today", r"tonight", r"tomorrow",
+    r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)",
+    r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
+    r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
+)
+WINDOW = rf"(?:within|in the next|over the next) (?:the next )?{NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|weeks?)"
+FIRM_TIME = _alt(
+    rf"(?:by|before|no later than|not later than|on or before|prior to) (?:the )?(?:{DATE})",
+    WINDOW,
+)
+
+
+class _Source(str):
+    """A regex source compiled on first use (see `_compile_patterns`), keeping import cheap."""
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return _Source(pattern)  # type: ignore[return-value]  # becomes a compiled Pattern on first use
+
+
+# --------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------
+
+class _Rule:
+    """One candidate-statement pattern.
+
+    kind "act": an agent does something (the customer as the agent does not count);
+    "noun": a mention of a remedy (also checked for a negation after it and for cancellation);
+    "inverted": the negation is part of the threat ("we can no longer ship");
+    "plain": a fixed expression.
+    """
+
+    __slots__ = ("category", "source", "kind", "pattern")
+
+    def __init__(self, category: str, source: str, kind: str) -> None:
+        self.category = category
+        self.source = source
+        self.kind = kind
+        self.pattern: re.Pattern[str] | None = None
+
+
+RULES: list[_Rule] = []
+
+
+def _rule(category: str, pattern: str, kind: str = "act") -> None:
+    RULES.append(_Rule(category, pattern, kind))
+
+
+# ---- suspension ----------------------------------------------------------
+SUSPEND_ACT = _alt(
+    _verb("suspend"), _verb("pause"), _verb("disable"), _verb("deactivate"), _verb("disconnect"),
+    r"cut(?:s|ting)? off", r"shut(?:s|ting)? (?:off|down)", _verb("turn") + r" off", _verb("switch") + r" off",
+    _verb("lock") + r"(?: out)?", _verb("block"), r"freez(?:e|es|ing)|froze|frozen", _verb("restrict"),
+    _verb("revoke"), _verb("terminate"), r"cancel(?:s|led|ed|ling|ing)?", _verb("halt"),
+    r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
+    r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off)", _verb("downgrade"),
+    r"clos(?:e|es|ed|ing)",
+    _verb("deny") , r"pull(?:s|ed|ing)? the plug on",
+)
+SUSPEND_OBJ = _alt(
+    r"services?(?! (?:team|desk|invoice|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
+    r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
+    r"access", r"log-?ins?", r"credentials", r"users?(?: accounts)?", r"seats", r"licen[cs]es?", r"subscriptions?",
+    r"platform", r"portal", r"software", r"app", r"api(?: keys?)?", r"integrations?", r"workspaces?", r"dashboards?",
+    r"shipments?", r"shipping", r"deliver(?:y|ies)", r"(?:new |future |further |open |pending |any )?orders?", r"supply",
+    r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|net terms|payment terms|terms)",
+    r"support", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
+    r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
+)
+_rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?:{BE} |will |'ll |may |might |could |would )(?:\w+ )?(?P<act>suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b")
+_rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
+_rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(4)}(?P<act>on (?:a )?(?:credit |shipping |order |account )?hold)")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(3)}(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?P<act>stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active)))")
+_rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|no longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
+_rule("suspension", rf"\b(?P<act>(?:be|are|is) (?:unable|not able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
+_rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|loss)) (?:of|to|in) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
+_rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
+_rule("suspension", rf"(?P<act>no longer|not (?:be )?(?:able|in a position) to|unable to|cannot|can't|can not|won't be able to|will not be able to|(?:can't|cannot|won't|will not|not) continue to|no further)\b{_gap(3)}?\s*(?:\w+ )?(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
+_rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
+_rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
+_rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance)(?: terms| basis| only)?)")
+
+# ---- collections_agency --------------------------------------------------
+AGENCY = _alt(
+    r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| providers?| bureaus?| services? (?:firm|company|provider))",
+    r"(?:third[- ]party |outside |external )?debt[- ]?(?:recovery|collection)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| services?| team)?",
+    r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|firms?|compan(?:y|ies)|partners?|specialists?)",
+    r"(?:third[- ]party |outside |external |professional |debt )collectors?",
+    r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
+    r"debt (?:buyers?|purchasers?)",
+    r"\b(?:to|with) a third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
+)
+_rule("collections_agency", rf"(?P<obj>{AGENCY})\b", "noun")
+_rule("collections_agency", r"(?P<act>(?:to|into|with|in|for|over to) (?:the )?collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep))")
+_rule("collections_agency", rf"(?P<act>sell|sells|sold|selling|assign|assigning|assigned)\b{_gap(2)}(?P<obj>(?:the |this |your )?(?:debt|account|balance|receivable|invoice)s?)\b(?! (?:manager|team))")
+
+# ---- legal_action --------------------------------------------------------
+LEGAL_NOUN = _alt(
+    r"lawyers?", r"(?<!district\s)(?<!power\sof\s)attorneys?(?! general)", r"counsel(?:s)?\b(?! you)", r"solicitors?", r"law firms?", r"legal (?:team|department|dept|counsel|representatives?|advisors?|advisers?|partners?)",
+    r"collections? (?:attorneys?|lawyers?|counsel|law firm)", r"legal\b(?= (?:will|would|may|might|is going|are going|involved|get involved))",
+)
+LEGAL_STRONG = _alt(
+    r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
+    r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|civil|circuit|superior) court",
+    r"(?:a |obtain |enter |secure |seek |get )(?:a )?(?:court )?judge?ment(?: against)?", r"judge?ment against",
+    r"(?:to|into|in|before) (?:a )?(?:court|a judge)\b(?! reporter| reporting)", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
+    r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
+    r"notice of intent to lien", r"(?:payment )?bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
+    r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
+    r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?",
+    r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
+    r"(?:formal|recovery) proceedings",
+)
+_rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
+_rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
+_rule("legal_action", r"\b(?:will|to|'ll|may|might|could|would|not) (?P<act>sue)\b")
+_rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
+_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})")
+_rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
+_rule("legal_action", rf"(?:our |the |an |outside |external |in-house )*(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be)\b{_gap(2)}?\s*(?P<act>contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
+_rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact)s?) from (?:our |an |the )*(?P<obj>{LEGAL_NOUN})")
+_rule("legal_action", rf"(?P<act>next steps?|final step|last step|only (?:option|step)){_gap(6)}(?P<obj>{LEGAL_NOUN}|court|legal)")
+_rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:fees|costs)|costs of (?:legal action|litigation|court))", "noun")
+
+# ---- credit_reporting ----------------------------------------------------
+BUREAU = _alt(
+    r"(?:business |commercial |consumer )?credit (?:bureaus?|reporting (?:agenc(?:y|ies)|bureaus?|compan(?:y|ies))|reference agenc(?:y|ies)|rating agenc(?:y|ies)|agenc(?:y|ies))",
+    r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
+    r"paydex", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
+)
+CREDIT_RECORD = r"(?:(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|payment (?:record|profile))"
+CREDIT_HARM = r"(?:report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|at risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
+_rule("credit_reporting", rf"(?P<obj>{BUREAU})\b", "noun")
+_rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
+_rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
+_rule("credit_reporting", r"(?P<act>(?:report|reported|reporting|list|listed|flag|flagged|record|recorded|mark|marked)\w*)\b.{0,40}?\bas (?P<obj>delinquent|seriously delinquent|in default|a bad debt|non-?paying)", "plain")
+_rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
+
+# ---- personal_guarantee --------------------------------------------------
+_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)|guarantors?|personal (?:liability|assets))\b", "noun")
+_rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
+_rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)")
+_rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))")
+_rule("personal_guarantee", rf"(?P<obj>you|your \w+|owners?|principals?|directors?|officers?)\b{_gap(3)}(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
+
+# ---- repossession --------------------------------------------------------
+REPO_OBJ = _alt(
+    r"equipment", r"machines?", r"machinery", r"excavators?", r"loaders?", r"forklifts?", r"(?:boom |scissor |aerial )?lifts?",
+    r"cranes?", r"generators?", r"trailers?", r"trucks?", r"vehicles?", r"units?", r"rentals?", r"rented (?:items|gear|units|equipment)",
+    r"goods", r"merchandise", r"inventory", r"materials", r"products", r"(?:our|company) property", r"scaffold(?:ing)?", r"containers?",
+    r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
+    r"devices", r"hardware", r"laptops?", r"kit", r"gear", r"assets", r"pumps?", r"heaters?", r"modules?", r"pallets?",
+)
+REPO_ACT = _alt(
+    _verb("repossess"), r"repo\b", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
+    r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"haul(?:s|ed|ing)? (?:away|off)",
+    _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
+)
+ROUTINE_PICKUP = _c(
+    r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
+    r"(?:per|at) your request|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
+    r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns?\b|returned|"
+    r"to return|feedback|the phone|the conversation|the tab|payment|the balance|the costs?|the invoice|donat)"
+)
+_rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
+_rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken back|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|towed|seized|recalled|demobili[sz]ed)\b")
+_rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|recovery (?:crew|team)|retrieval|pick-?up|removal|recovery|seizure|collection) of (?:the |our |your |all |any )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b", "noun")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
+_rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)) (?:them|it|those|these|everything)\b")
+_rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
+
+# ---- late_fees -----------------------------------------------------------
+LATE_FEE = _alt(
+    r"late (?:payment )?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
+    r"interest (?:charges?|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
+    r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
+    r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning) (?:fees?|costs?|charges?)",
+    r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation",
+    r"\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)", r"\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr)",
+    r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
+)
+FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
+NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
+_rule("late_fees", rf"(?P<obj>{LATE_FEE})", "noun")
+
+# ---- deadline ------------------------------------------------------------
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+_rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain")
+_rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
+_rule("deadline", rf"(?P<act>you (?:have|will have|'ll have)|giv(?:e|es|ing) you|we can (?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
+_rule("deadline", rf"(?P<act>(?:final |firm |hard |payment |absolute |last )deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
+_rule("deadline", rf"(?P<act>(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
+DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
+EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when)\b|\b\d+/\d+,? net \d+")
+DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
+    r"|\bpayments? (?:made|sent|submitted|processed|initiated) (?:by|via|through|with|using) (?:card|credit card|debit card|ach|check|cheque|wire|bank|the portal)\b")
+
+# ---- urgency -------------------------------------------------------------
+URGENCY = _alt(
+    r"urgen(?:t|tly|cy)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
+    r"at once", r"right away", r"act (?:now|fast|quickly|today)", r"without (?:any )?(?:further |more )?delay", r"time[- ](?:sensitive|critical)",
+    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"no (?:further|more) (?:extensions|delays|excuses|chances|time)",
+    r"(?:cannot|can't|will not|won't|can no longer|are not able to) (?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
+    r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
+    r"requires? your (?:immediate |urgent |prompt )?attention", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
+    r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
+    r"final (?:demand|notice)", r"demand (?:full |immediate )?payment",
+)
+_rule("urgency", rf"(?P<act>{URGENCY})\b", "plain")
+URGENCY_OUR_ACTION = _c(r"\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
+
+# ---- abusive -------------------------------------------------------------
+INSULT = _alt(
+    r"incompeten(?:t|ce|cy)", r"useless", r"pathetic", r"idiot\w*", r"stupid\w*", r"moron\w*", r"clowns?", r"lazy", r"laziness", r"deadbeats?",
+    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"an embarrassment", r"ridiculous", r"absurd", r"a joke", r"laughable", r"amateur\w*",
+    r"clueless", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
+    r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"a sad excuse",
+    r"(?:your|more|endless|same|another|enough|tired of|sick of|fed up with) (?:\w+ )?excuses", r"grow up", r"get your act together", r"shame on you",
+    r"do your (?:job|jobs)", r"not rocket science", r"how hard (?:can|is) it", r"is it really that hard", r"(?:can't|cannot|couldn't) even",
+    r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"a mess", r"bunch of", r"who runs that place",
+    r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"no idea how to (?:run|manage|pay)", r"can't (?:seem to )?manage (?:a|your|to pay)",
+    r"a company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?",
+)
+SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
+APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
+_rule("abusive", rf"(?P<act>{INSULT})\b", "plain")
+
+# ---- criminal_threat -----------------------------------------------------
+POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b")
+_rule("criminal_threat", rf"(?P<obj>police|law enforcement|the authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
+_rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|a crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
+_rule("criminal_threat", rf"(?P<act>report\w*|treat\w*|refer\w*|consider\w*|classif\w*|pursu\w*|flag\w*|log\w*){_gap(4)}(?P<obj>as (?:fraud|theft|a crime|criminal|obtaining|a fraud)|for (?:fraud|theft|prosecution))")
+_rule("criminal_threat", r"\b(?P<act>(?:is|are|amounts to|constitutes?|could be considered|looks like|may be|would be|counts as|is nothing short of) (?:\w+ ){0,2}?(?P<obj>fraud|fraudulent|theft|stealing|a crime|criminal))\b(?! (?:prevention|team|department|alert|check|protection|detection))")
+
+# ---- violence ------------------------------------------------------------
+VIOLENCE = _alt(
+    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:we|i) know where (?:you|your)", r"(?:look|looking) over your shoulder",
+    r"you(?:'ll| will| are going to|'re going to| would) (?:\w+ )?(?:regret|be sorry)(?! to (?:hear|learn|see|know|read))", r"you(?:'d| had) better (?:watch|be careful|pay up|pay or|pay if|not)",
+    r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
+    r"accidents (?:happen|can happen)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
+    r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:a little|an unannounced|an unfriendly|a personal) visit",
+    r"(?:show|turn) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
+    r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"we have (?:our )?ways", r"(?:we|i) will find you", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
+    r"physical(?:ly)? (?:harm|force|confront)", r"it would be a shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
+    r"your (?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)",
+)
+_rule("violence", rf"(?P<act>{VIOLENCE})", "plain")
+
+# ---- public_shaming ------------------------------------------------------
+THIRD_PARTY = _alt(
+    r"your (?:other )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers)",
+    r"other (?:suppliers|vendors|companies|businesses|customers|clients|firms|contractors|members|creditors)", r"(?:your )?(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
+    r"everyone|everybody|the public|the industry|the trade|the press|(?:the )?media|the news|(?:the )?local (?:paper|press|news)", r"chamber of commerce", r"(?:the )?better business bureau|bbb",
+    r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
+    r"our (?:whole |entire )?(?:network|other customers|other clients|partners|industry contacts|mailing list|newsletter)",
+)
+TELL = _alt(
+    _verb("tell"), r"told", _verb("inform"), _verb("notify"), r"let(?:ting)?", _verb("warn"), _verb("alert"), _verb("contact"), r"reach(?:es|ed|ing)? out to",
+    _verb("share"), _verb("publish"), _verb("post"), _verb("broadcast"), _verb("announce"), _verb("circulate"), _verb("email"), _verb("advise"),
+    _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
+)
+_rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+)? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read)\b")
+_rule("public_shaming", rf"\b(?:if|when|once|before) (?:\w+ ){{0,2}}?(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<act>heard|knew|learned|learnt|found out|were told|saw|read|got wind)\b")
+_rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
+_rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|post|comment|warning) (?:about|of|on) (?:you|your)")
+READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
+SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to)\b")
+
+# --------------------------------------------------------------------------
+# Context: negation, reporting, offers, actors
+# --------------------------------------------------------------------------
+
+NEGATION = _c(
+    r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
+)
+NEGATION_EXEMPT_AFTER = _c(
+    r"\s*(?:later than|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
+    r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
+    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|"
+    r"(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage))\b"
+)
+NEGATION_EXEMPT_BEFORE = _c(r"(?:rather|prefer|hope|hoping|hoped|trust|hate|hating|would like|'d like|want|wish)\W+(?:\w+\W+){0,3}?$")
+STRONG_NEGATION = _c(
+    r"\b(?:no (?:need|reason|plans?|intention|intent|desire)|(?:do|does|did)n't (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|"
+    r"(?:do|does|did) not (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|never (?:going|planning|intending))\b"
+)
+BARRIER = _c(
+    r"[;:]|,\s*(?=(?:and |but |so |then |or )?(?:we|i|our|they|it|this|that|these|those|there|your|you|the|failing|otherwise|in which case|at which point|after that|beyond that|if|unless|once|when|should)\b)|"
+    r"\b(?:but|however|although|though|otherwise|or else|whereas|yet|instead|if|unless|once|when|until|because|since|so that)\b|"
+    r"\b(?:we|i|they|it|our \w+|you|this)(?:'ll| will| would|'d| may| might| must| shall| can| could| are going to| is going to|'re going to| have to| has to| need to| intend to| plan to)\b"
+)
+POST_NEGATION = _c(r"^(?:\W+[\w']+){0,4}?\W+(?:not|never|no longer)\b(?!\W+yet\b)(?!\W+(?:\w+\W+){0,2}?(?:waived|removed|reversed|forgiven|refunded|dropped|cancell?ed|negotiable|optional|lifted))|^(?:\W+[\w]+){0,3}?n't\b(?!\W+yet\b)(?!\W+(?:\w+\W+){0,2}?(?:waived|removed|reversed|forgiven|refunded|dropped|cancell?ed|lifted))|^\W+(?:is|are|was|were|will be|has been|have been) (?:now )?(?:waived|removed|reversed|forgiven|refunded|lifted|cancell?ed|withdrawn|released)\b")
+CUSTOMER_ACTOR = _c(r"(?:\byou(?:'d|'ll|'re)?(?: (?:can|could|may|might|would|will|want|wish|need|decide|choose|prefer|like|are|ever|also|always|still|just|welcome|free))*(?: to)?|feel free to|at any time,?|you are welcome to|you're welcome to|ask us to|asked us to|requested that we|request to)\W+$")
+OFFER = _c(r"\b(?:happy to|glad to|pleased to|willing to|able to offer|can offer|could offer|option (?:to|of)|would you like|if you'd like|if you would like|if it helps|if that helps|at your request|on request|if you prefer|we can also|we could|offer to|offering to|is there anything|do you want us to|shall we)\b")
+# Statements attributed to the customer or someone else: "you mentioned", "as you said", "your lawyer said".
+REPORTED = _c(
+    r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just)? (?:mentioned|said|say|says|told (?:us|me)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|brought up|shared|confirmed|agreed|promised|committed|suggested|stated|claimed|claim|reported|were (?:worried|concerned|asking)|are (?:worried|concerned|asking)|seemed (?:worried|concerned))\b"
+    r"|\b(?:according to|per) (?:you|your)\b|\byour (?:email|message|note|letter|reply|voicemail|last email) (?:said|says|mentioned|stated|noted|asked)\b|\b(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|\bas discussed with your\b|\byou(?:'re| are| were)? (?:asking|wondering) (?:about|whether|if)\b"
+)
+QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
+THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
+URL = _c(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
+DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
+SINGLE_QUOTED = _c(r"(?<![\w'])'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
+CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
+
+SENTENCE_END = _c(r"[.!?]+(?=[\s\"')\]]|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))")
+CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
+NEWLINE = _c(r"\n")
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2013": ",", "\u2014": ",", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ", "\r": " ",
+})
+
+
+def _normalize(text: str) -> str:
+    """Lower-case and unify quotes/dashes/spaces without changing any offset."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return lowered.translate(_TRANSLATE)
+
+
+def _mask(norm: str, text: str) -> str:
+    """Blank out what the draft does not assert itself: quotes, replies, URLs, reported speech."""
+    spans: list[tuple[int, int]] = []
+    for pattern in (QUOTED_LINE, THREAD_TAIL, URL, DOUBLE_QUOTED, SINGLE_QUOTED):
+        spans.extend(match.span() for match in pattern.finditer(norm))
+    spans.extend(match.span() for match in CURLY_SINGLE.finditer(text))
+    masked = _blank(norm, spans)
+    spans = [(m.start(), _reported_end(masked, m.end())) for m in REPORTED.finditer(masked)]
+    return _blank(masked, spans)
+
+
+def _reported_end(text: str, start: int) -> int:
+    stop = _c_reported_stop.search(text, start)
+    return stop.start() if stop else len(text)
+
+
+_c_reported_stop = _c(r"[.!?;\n]|,\s*(?:but|so|and|however)\b|\b(?:but|however)\b")
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if end <= cursor:
+            continue
+        start = max(start, cursor)
+        parts.append(text[cursor:start])
+        parts.append(" " * (end - start))
+        cursor = end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        spans.extend(_split_short_lines(text, start, match.end()))
+        start = match.end()
+    spans.extend(_split_short_lines(text, start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _split_short_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A line break ends a sentence after a short line (headers, greetings, bullets); long lines are wrapped prose."""
+    spans = []
+    line_start = start
+    for match in NEWLINE.finditer(text, start, end):
+        if match.start() - line_start < 50:
+            spans.append((start, match.start()))
+            start = match.end()
+        line_start = match.end()
+    spans.append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------
+# Assertion checks
+# --------------------------------------------------------------------------
+
+def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
+    window_start = max(sentence_start, match_start - 160)
+    last = window_start
+    for barrier in BARRIER.finditer(norm, window_start, match_start):
+        last = barrier.end()
+    return last
+
+
+def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rule) -> bool:
+    window_start = max(sentence_start, start - 160)
+    before = norm[window_start:start]
+    if STRONG_NEGATION.search(before) and not _c_but.search(before[STRONG_NEGATION.search(before).end():]):
+        return True
+    scope = _scope_start(norm, sentence_start, start)
+    scope_end = start if rule.kind in ("inverted", "plain") else end
+    for cue in NEGATION.finditer(norm, scope, scope_end):
+        if NEGATION_EXEMPT_AFTER.match(norm, cue.end(), min(len(norm), cue.end() + 60)):
+            continue
+        if NEGATION_EXEMPT_BEFORE.search(norm, max(scope, cue.start() - 40), cue.start()):
+            continue
+        return True
+    return False
+
+
+_c_but = _c(r"\b(?:but|however|otherwise)\b|[;]")
+
+
+def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
+    tail_end = min(sentence_end, end + 60)
+    tail = norm[end:tail_end]
+    clause_end = CLAUSE_BREAK.search(tail)
+    if clause_end:
+        tail = tail[: clause_end.start()]
+    return bool(POST_NEGATION.search(tail))
+
+
+def _customer_is_actor(norm: str, sentence_start: int, start: int) -> bool:
+    return bool(CUSTOMER_ACTOR.search(norm, max(sentence_start, start - 40), start))
+
+
+def _is_offer(norm: str, sentence_start: int, start: int) -> bool:
+    return bool(OFFER.search(norm, max(sentence_start, start - 60), start))
+
+
+def _cancelled(norm: str, clause_start: int, clause_end: int) -> bool:
+    """"We waived the fee", "the hold was lifted": the remedy is withdrawn, unless that itself is negated."""
+    for cancel in FEE_CANCEL.finditer(norm, clause_start, clause_end):
+        if not NEGATED_CANCEL.search(norm, max(clause_start, cancel.start() - 16), cancel.start()):
+            return True
+    return False
+
+
+def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause: tuple[int, int], match: re.Match[str]) -> bool:
+    s_start, s_end = sentence
+    if category == "deadline":
+        return _deadline_allows(norm, s_start, s_end, match)
+    if category == "urgency":
+        adverbial = match.group(0) in ("immediately", "right away", "at once")
+        return not (adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]))
+    if category == "repossession":
+        return not ROUTINE_PICKUP.search(norm, s_start, s_end)
+    if category == "abusive":
+        return bool(SECOND_PERSON.search(norm, s_start, s_end)) and not APOLOGY.search(norm, s_start, s_end)
+    if category == "public_shaming":
+        return not (SHAMING_BENIGN.search(norm, s_start, s_end) or READER_REQUEST.match(norm, clause[0], clause[1]))
+    return True
+
+
+def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) -> bool:
+    if norm[s_start:s_end].rstrip(" \n\"')*").endswith("?"):
+        return False
+    if EARLY_PAYMENT_TERMS.search(norm, s_start, s_end):
+        return False
+    span_start, span_end = match.span()
+    if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
+        return False
+    if DEADLINE_OUR_PROMISE.search(norm, max(s_start, span_start - 40), span_end):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# Driver
+# --------------------------------------------------------------------------
+
+def _clause_bounds(norm: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+    s_start, s_end = sentence
+    clause_start, clause_end = s_start, s_end
+    for brk in CLAUSE_BREAK.finditer(norm, s_start, s_end):
+        if brk.end() <= start:
+            clause_start = brk.start() if brk.group(0).strip() not in ",;:()-" else brk.end()
+        elif brk.start() >= end:
+            clause_end = brk.start()
+            break
+    return clause_start, clause_end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    strip_chars = " \t\n\"'*_#>-\u2022,;:()[]\u201c\u201d\u2018\u2019"
+    while start < end and text[start] in strip_chars:
+        start += 1
+    while end > start and text[end - 1] in strip_chars:
+        end -= 1
+    return start, end
+
+
+def _cue(match: re.Match[str]) -> str:
+    parts = [f"{name}:{' '.join(value.split())[:48]}" for name, value in match.groupdict().items() if value]
+    return "+".join(parts) if parts else f"phrase:{' '.join(match.group(0).split())[:48]}"
+
+
+def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int], clause: tuple[int, int]) -> bool:
+    start, end = match.span()
+    if _is_negated(norm, sentence[0], start, end, rule):
+        return False
+    if rule.kind == "noun" and (_post_negated(norm, end, sentence[1]) or _cancelled(norm, clause[0], clause[1])):
+        return False
+    if rule.kind == "act" and _customer_is_actor(norm, sentence[0], start):
+        return False
+    if rule.kind != "plain" and _is_offer(norm, sentence[0], start):
+        return False
+    return _category_allows(rule.category, norm, sentence, clause, match)
+
+
+def _sentence_statements(text: str, norm: str, sentence: tuple[int, int]) -> list[Statement]:
+    found: dict[tuple[str, int, int], Statement] = {}
+    for rule in RULES:
+        for match in rule.pattern.finditer(norm, sentence[0], sentence[1]):  # type: ignore[union-attr]
+            if not match.group(0).strip():
+                continue
+            clause = _clause_bounds(norm, sentence, match.start(), match.end())
+            if not _accept(norm, rule, match, sentence, clause):
+                continue
+            start, end = _trim(text, min(clause[0], match.start()), max(clause[1], match.end()))
+            key = (rule.category, start, end)
+            if key not in found:
+                found[key] = Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
+    return list(found.values())
+
+
+_compiled = False
+
+
+def _flexible_spaces(source: str) -> str:
+    """Let every literal space in a pattern match any run of whitespace (wrapped lines, double spaces)."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == " ":
+            out.append(r"(?:\s+)")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _compile_patterns() -> None:
+    """Compile every pattern exactly once, on the first call (compiling them all costs ~50 ms)."""
+    global _compiled
+    module = globals()
+    for name, value in list(module.items()):
+        if isinstance(value, _Source):
+            module[name] = re.compile(_flexible_spaces(value))
+    for rule in RULES:
+        rule.pattern = re.compile(_flexible_spaces(rule.source))
+    _compiled = True
+
+
+def classify(text: str) -> list[Statement]:
+    """Every statement in `text` that ASSERTS one of the 13 content categories, ordered by start."""
+    if not _compiled:
+        _compile_patterns()
+    if not text or not text.strip():
+        return []
+    norm = _mask(_normalize(text), text)
+    statements: list[Statement] = []
+    for sentence in _sentences(norm):
+        statements.extend(_sentence_statements(text, norm, sentence))
+    order = {name: index for index, name in enumerate(CATEGORIES)}
+    statements.sort(key=lambda s: (s.start, order[s.category], s.end))
+    return statements
