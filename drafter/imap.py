@@ -270,8 +270,8 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-_LIST_LINE = re.compile(rb'^\((?P<attributes>[^)]*)\) (?P<delimiter>"(?:[^"\\]|\\.)*"|NIL) (?P<name>.*)$',
-                        re.IGNORECASE)
+_LIST_LINE = re.compile(
+    rb'^\((?P<attributes>[^)]*)\) (?P<delimiter>"(?:[^"\\]|\\.)*"|NIL) (?P<name>.*)$', re.IGNORECASE)
 
 
 def _parse_list_line(line) -> tuple[str, set[str]] | None:

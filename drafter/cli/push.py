@@ -39,7 +39,8 @@ class Outgoing:
               help="Trust this CA (or self-signed) certificate instead of the system's CAs.")
 @click.option("--insecure", is_flag=True,
               help="Allow plain imap:// without TLS to a host other than this machine.")
-@click.option("--approved", is_flag=True, help="Push the audit log's approved drafts (and mark them sent).")
+@click.option("--approved", is_flag=True,
+              help="Push the audit log's approved drafts (and mark them sent).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Audit log file for --approved (default: $DRAFTER_DB, else the user data dir).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30, show_default=True,
