@@ -55,9 +55,9 @@ def generated_account(index: int, *, as_of: date = AS_OF) -> dict:
     from datetime import timedelta
 
     days_late = (-5, 12, 45, 75, 120)[index % 5]
-    currency = "EUR" if index % 7 == 3 else "USD"
+    currency = "EUR" if index % 10 == 1 else "USD"
     due = as_of - timedelta(days=days_late)
-    amount = f"{1000 + (index * 137) % 9000}.{index % 100:02d}"
+    amount = f"{1000 + (index * 137) % 9000}.{(index * 2) % 100:02d}"
     name = f"Customer {index:05d} Ltd"
     slug = f"customer{index:05d}"
     return {
