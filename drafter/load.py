@@ -108,7 +108,7 @@ def yaml_loader():
     """A SafeLoader that keeps floats as their text, so 8500.10 is never rounded through a float."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # C: ten times faster
         pass
 
     def construct_float_as_str(loader, node):
