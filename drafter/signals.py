@@ -1,0 +1,392 @@
+"""Signals: what an account's facts and words say about whether to be patient or to push.
+
+Two sources, both offline:
+- structured facts: unanswered outbound contacts (going dark), promises whose date passed without the
+  money (broken promises), invoices paid in part, disputes opened long after the due date, customers
+  who got in touch before we chased them;
+- free text (communication summaries and notes), read with patterns that cover many phrasings:
+  a specific payment date, layoffs / closures / key people leaving, paying "the vendors who work with
+  us" first, explaining what is going on.
+
+Signal ids are stable (see `PATIENCE` and `ACCELERATION`); each signal carries its evidence in words
+and where it came from ("communications[3]", "promises[0]", "notes[1]").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .models import Account, Communication, Signal
+from .money import format_money
+
+__all__ = ["PATIENCE", "ACCELERATION", "SIGNAL_IDS", "GOING_DARK_CONTACTS", "TEXT_WINDOW_DAYS",
+           "PromiseOutcome", "promise_outcomes", "unanswered_contacts", "late_disputes", "is_customer_voice",
+           "text_signals", "text_cues", "detect"]
+
+PATIENCE = ("proactive_contact", "specific_payment_date", "partial_payment", "transparency")
+ACCELERATION = ("going_dark", "broken_promise", "new_dispute_on_old_invoice", "operational_red_flags",
+                "vendor_prioritization")
+SIGNAL_IDS = PATIENCE + ACCELERATION
+
+GOING_DARK_CONTACTS = 3  # unanswered outbound contacts in a row since the customer last replied
+PROMISE_GRACE_DAYS = 2  # a promise still pending this long after its date counts as broken
+LATE_DISPUTE_DAYS = 30  # a dispute opened this long after the due date is "new on an old invoice"
+TEXT_WINDOW_DAYS = 90  # communications older than this are history, not signals
+PROACTIVE_QUIET_DAYS = 7  # an inbound contact with no outbound one this many days before is unprompted
+
+_DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+_WHEN = (
+    rf"(?:\b{_DAY}\b(?:'s)?|\bthe\s+\d{{1,2}}(?:st|nd|rd|th)\b|\b\d{{1,2}}(?:st|nd|rd|th)\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}\s+{_MONTH}\b(?!\s*ago)"
+    r"|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:check|cheque|payment|pay)\s+run\b"
+    r"|\btomorrow\b|\btonight\b|\bend of (?:the )?day\b)"
+)
+_PAY = (r"\b(?:pay(?:s|ing|ment|ments)?|wir(?:e|es|ed|ing)|checks?|cheques?|ach|transfers?|remit\w*"
+        r"|funds?|releas(?:e|ed|ing)|send(?:ing)?|cut(?:ting)?|schedul(?:e|ed|ing)|process(?:ed|ing)?)\b")
+_GAP = r"[^.!?\n;]{0,60}?"
+_NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bunable\b|\bcannot\b|\bwithout\b)[^.!?]{0,25}$")
+
+# All patterns are written in lower case and matched against lower-cased text (see `_fold`).
+# They are compiled on first use (see `_pattern`): compiling them all costs start-up time that a
+# command reading one account does not need.
+_TEXT_PATTERNS: dict[str, str] = {
+    "specific_payment_date": rf"{_PAY}{_GAP}{_WHEN}|{_WHEN}{_GAP}{_PAY}",
+    "operational_red_flags": (
+        r"\b(?:laid\s+off|lay-?offs?|furlough\w*|downsiz\w*|restructur\w*|hiring\s+freeze"
+        r"|bankrupt\w*|chapter\s+(?:7|11)\b|insolven\w*|receivership|went\s+into\s+administration"
+        r"|(?:clos(?:ed|es|ing|ure\s+of)|shut(?:ting|s)?\s+down|shuttered)\s+(?:down\s+)?(?:the\s+|their\s+|its\s+"
+        r"|our\s+|an?\s+|two\s+|three\s+|several\s+|some\s+)?(?:\w+\s+)?(?:offices?|plants?|branch(?:es)?"
+        r"|locations?|sites?|warehouses?|stores?|facilit(?:y|ies)|yards?|divisions?|doors)"
+        r"|(?:cfo|ceo|coo|controller|owner|founder|president|vp|director|manager|bookkeeper|accountant"
+        r"|head\s+of\s+\w+|staff|people|employees|half\s+(?:the|their)\s+\w+|key\s+people)\s+(?:has\s+|have\s+"
+        r"|had\s+|just\s+|recently\s+)*(?:left|resigned|quit|departed|walked\s+out|been\s+let\s+go"
+        r"|(?:were|was)\s+let\s+go|is\s+leaving|are\s+leaving)"
+        r"|(?:offices?|plants?|branch(?:es)?|locations?|sites?|warehouses?|stores?|facilit(?:y|ies)|yards?)"
+        r"\s+(?:is\s+|are\s+|will\s+be\s+)?(?:closing|closed|shutting\s+down|shut\s+down|being\s+closed)"
+        r"|no\s+longer\s+with\s+(?:the|their)\s+company"
+        r"|(?:lost|losing)\s+(?:their|our|its|a)\s+(?:biggest|largest|main|key|anchor)\s+"
+        r"(?:customer|client|contract|account))"
+    ),
+    "vendor_prioritization": (
+        r"\b(?:vendors?|suppliers?|partners|subcontractors|subs)\s+(?:who|that)\s+(?:\w+\s+)?"
+        r"(?:work(?:s|ing)?|partner\w*|play\s+ball|cooperat\w*|are\s+flexible|are\s+easier)\b"
+        r"|\bprioriti[sz]\w*\s+(?:\w+\s+){0,2}(?:vendors|suppliers)"
+        r"|\b(?:vendors|suppliers)\s+(?:\w+\s+){0,3}(?:first|ahead\s+of\s+(?:you|us)|before\s+(?:you|us))\b"
+        r"|\bpay(?:ing)?\s+(?:\w+\s+){0,3}(?:vendors|suppliers)\s+first\b"
+    ),
+    "transparency": (
+        r"\b(?:explain\w*|(?:was|were|been)\s+(?:upfront|open|honest)|walked\s+(?:me|us)\s+through"
+        r"|(?:let|letting)\s+(?:me|us)\s+know\s+(?:that|about|why)|told\s+(?:me|us)\s+(?:that|about|why)"
+        r"|shared\s+(?:that|details|the\s+reason)|gave\s+(?:me|us)\s+(?:a\s+|an\s+)?(?:heads.up|update))\b"
+        r"|\b(?:because|due\s+to|since)\s+(?:of\s+)?(?:a\s+|an\s+|the\s+|their\s+|our\s+)?(?:\w+\s+){0,3}"
+        r"(?:migration|system|erp|audit|approval|cash\s+flow|funding|customer|client|acquisition|merger"
+        r"|leadership|staffing|backlog|close)\b"
+    ),
+    "proactive_contact": (
+        r"\b(?:proactive\w*|unprompted|heads.up|before\s+we\s+(?:called|chased|reached\s+out|asked)"
+        r"|reached\s+out\s+(?:first|ahead|early|before)|called\s+(?:us\s+)?(?:ahead|first|before))\b"
+    ),
+    "going_dark": (
+        r"\b(?:(?:not|stopped|isn't|aren't|hasn't|haven't|won't)\s+(?:been\s+)?(?:returning|answering"
+        r"|responding|replying)|went\s+(?:silent|quiet|dark)|gone\s+(?:silent|quiet|dark)|ghost\w*"
+        r"|voicemail\s+(?:box\s+)?(?:is\s+)?full|(?:number|line)\s+(?:is\s+)?disconnected)"
+    ),
+}
+# Cheap substring checks run before each pattern: a text holding none of its words cannot match it.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "specific_payment_date": ("pay", "wir", "check", "cheque", "ach", "transfer", "remit", "fund",
+                              "releas", "send", "cut", "schedul", "process"),
+    "operational_red_flags": ("laid", "lay", "furlough", "downsiz", "restructur", "freeze", "bankrupt",
+                              "chapter", "insolven", "receiver", "administration", "clos", "shut", "left",
+                              "resign", "quit", "depart", "walked out", "let go", "leaving", "no longer",
+                              "lost", "losing"),
+    "vendor_prioritization": ("vendor", "supplier", "partners", "subcontractor", "subs"),
+    "transparency": ("explain", "upfront", "open", "honest", "walked", "know", "told", "shared", "gave",
+                     "because", "due to", "since"),
+    "proactive_contact": ("proactive", "unprompted", "heads", "before we", "reached out", "called"),
+    "going_dark": ("return", "answer", "respond", "reply", "silent", "quiet", "dark", "ghost", "voicemail",
+                   "disconnect"),
+    "temporary_issue": ("migration", "transition", "change", "upgrade", "switch", "conversion", "outage",
+                        "new ", "end", "audit", "approval", "sign", "waiting", "seasonal", "one", "temporar",
+                        "short", "sick", "leave", "vacation", "holiday", "cash", "slow"),
+    "vague_promise": ("soon", "next", "shortly", "works", "working", "looking", "get", "as soon", "when",
+                      "process", "queue", "will", "asap", "any day", "check", "waiting"),
+}
+
+# The customer's own words only (a reminder we sent that names a date is not their commitment).
+_CUSTOMER_VOICE_ONLY = {"specific_payment_date", "transparency", "vendor_prioritization"}
+
+_CUE_PATTERNS: dict[str, str] = {
+    # a passing, explainable problem: the "temporary issue" of the decision matrix
+    "temporary_issue": (
+        r"\b(?:(?:system|erp|software|accounting|ap|billing|bank)\s+(?:migration|transition|change"
+        r"|upgrade|switch|conversion|outage)|new\s+(?:erp|system|accounting\s+system|bank|ap\s+\w+)"
+        r"|(?:month|quarter|year)[- ]end|audit|approval|sign-?off|waiting\s+(?:on|for)\s+"
+        r"(?:a\s+|an\s+|the\s+|their\s+|our\s+)?(?:\w+\s+)?(?:customer|client|funding|draw|payment|grant"
+        r"|loan|insurance|owner)|seasonal|one-?off|temporar\w*|short-?term|out\s+sick|on\s+(?:leave"
+        r"|vacation|holiday)|cash[- ]flow|tight\s+on\s+cash|slow\s+season)\b"
+    ),
+    # words that sound like a commitment without being one: the "excuses" of the decision matrix
+    "vague_promise": (
+        r"\b(?:soon|next\s+week|next\s+month|shortly|in\s+the\s+works|working\s+on\s+it|looking\s+into\s+it"
+        r"|get\s+(?:back\s+)?to\s+(?:you|it)|as\s+soon\s+as\s+(?:we|they|possible)|when\s+(?:we|they)\s+can"
+        r"|in\s+process|being\s+processed|in\s+the\s+queue|will\s+(?:see|try)|asap|any\s+day\s+now"
+        r"|check(?:ing)?\s+(?:with|on)\s+(?:the|their|our|his|her|\w+)|waiting\s+on\s+(?:a\s+)?signature)\b"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PromiseOutcome:
+    index: int
+    outcome: str  # kept | broken | pending
+    reason: str
+
+
+def promise_outcomes(account: Account, as_of: date) -> list[PromiseOutcome]:
+    """Each promise as kept, broken or pending. A promise left pending past its date plus a grace
+    period counts as kept if the promised amount arrived after it was made, else broken."""
+    outcomes = []
+    for index, promise in enumerate(account.promises):
+        amount = format_money(promise.amount, _promise_currency(account, promise.invoice))
+        when = promise.promised_for.isoformat()
+        if promise.kept is True:
+            outcomes.append(PromiseOutcome(index, "kept", f"{amount} promised for {when}, paid"))
+        elif promise.kept is False:
+            outcomes.append(PromiseOutcome(index, "broken", f"{amount} promised for {when}, not paid"))
+        elif as_of <= promise.promised_for + timedelta(days=PROMISE_GRACE_DAYS):
+            outcomes.append(PromiseOutcome(index, "pending", f"{amount} promised for {when}"))
+        elif _paid_since(account, promise.made_on, as_of) >= promise.amount:
+            outcomes.append(PromiseOutcome(index, "kept", f"{amount} promised for {when}, paid since"))
+        else:
+            outcomes.append(PromiseOutcome(index, "broken",
+                                           f"{amount} promised for {when}; no payment of that size since"))
+    return outcomes
+
+
+def _promise_currency(account: Account, invoice_number: str | None) -> str:
+    for invoice in account.invoices:
+        if invoice.number == invoice_number:
+            return invoice.currency
+    return account.invoices[0].currency
+
+
+def _paid_since(account: Account, start: date, end: date) -> Decimal:
+    return sum((p.amount for p in account.payments if start <= p.date <= end), Decimal(0))
+
+
+def unanswered_contacts(communications: list[Communication], as_of: date) -> list[int]:
+    """Indexes of the outbound contacts, in date order, made since the customer last answered."""
+    ordered = sorted((c.date, i) for i, c in enumerate(communications) if c.date <= as_of)
+    run: list[int] = []
+    for _, index in ordered:
+        comm = communications[index]
+        if comm.direction == "inbound" or comm.responded:
+            run = []
+        elif comm.channel != "note":
+            run.append(index)
+    return run
+
+
+def is_customer_voice(comm: Communication) -> bool:
+    """Whether a communication records what the customer said (not just what we sent)."""
+    if comm.direction == "inbound" or comm.responded:
+        return True
+    return comm.channel in ("call", "meeting") and comm.responded is not False
+
+
+def _excerpt(text: str, start: int, end: int, limit: int = 140) -> str:
+    """The sentence around text[start:end], trimmed to `limit` characters."""
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n", "; "))
+    left = 0 if left < 0 else left + 2
+    right_candidates = [i for i in (text.find(mark, end) for mark in (". ", "! ", "? ", "\n", "; ")) if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    sentence = text[left:right].strip()
+    if len(sentence) > limit:
+        lo = max(0, start - left - limit // 3)
+        sentence = ("…" if lo else "") + sentence[lo:lo + limit].strip() + "…"
+    return sentence
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(key: str, ignore_case: bool = False) -> re.Pattern[str]:
+    source = _TEXT_PATTERNS.get(key) or _CUE_PATTERNS[key]
+    return re.compile(source, re.I) if ignore_case else re.compile(source)
+
+
+def _fold(text: str) -> tuple[str, bool]:
+    """Lower-cased text, and whether patterns must ignore case instead. Matching lower-cased text
+    with case-sensitive patterns is several times faster than re.IGNORECASE; when lower-casing
+    changes the length (rare non-ASCII letters), the original text is matched case-insensitively
+    instead, so spans always point into `text`."""
+    folded = text.lower()
+    if len(folded) == len(text):
+        return folded, False
+    return text, True
+
+
+def _may_match(key: str, folded: str) -> bool:
+    return any(word in folded for word in _TRIGGERS[key])
+
+
+def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]]:
+    """Signals in free text as (signal id, the sentence that shows it), at most one per id.
+
+    `customer_voice` says the text records the customer's own words; when it is False, signals that
+    only count as the customer's commitment or explanation (a payment date, a reason) are skipped."""
+    folded, ignore_case = _fold(text)
+    found = []
+    for signal_id in _TEXT_PATTERNS:
+        if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
+            continue
+        if not _may_match(signal_id, folded.lower() if ignore_case else folded):
+            continue
+        for match in _pattern(signal_id, ignore_case).finditer(folded):
+            if signal_id == "specific_payment_date" and _NEGATION.search(
+                    folded[max(0, match.start() - 30):match.start()].lower()):
+                continue
+            found.append((signal_id, _excerpt(text, match.start(), match.end())))
+            break
+    return found
+
+
+def text_cues(text: str) -> set[str]:
+    """Context cues in free text that are not signals: "temporary_issue", "vague_promise"."""
+    folded, ignore_case = _fold(text)
+    lowered = folded.lower() if ignore_case else folded
+    return {cue for cue in _CUE_PATTERNS
+            if _may_match(cue, lowered) and _pattern(cue, ignore_case).search(folded)}
+
+
+def detect(account: Account, as_of: date) -> list[Signal]:
+    """Every signal in `account` as of `as_of`, patience signals first, each id at most once per
+    source (a broken promise per promise, a partial payment per invoice, a text signal per note)."""
+    signals: list[Signal] = []
+    signals += _partial_payments(account)
+    signals += _proactive_contacts(account, as_of)
+    signals += _broken_promises(account, as_of)
+    signals += _going_dark(account, as_of)
+    signals += _late_disputes(account)
+    signals += _text(account, as_of)
+    return _dedupe(signals)
+
+
+def _signal(signal_id: str, evidence: str, source: str) -> Signal:
+    kind = "patience" if signal_id in PATIENCE else "acceleration"
+    return Signal(id=signal_id, kind=kind, evidence=evidence, source=source)
+
+
+def _partial_payments(account: Account) -> list[Signal]:
+    out = []
+    for index, invoice in enumerate(account.invoices):
+        balance = invoice.open_balance
+        if 0 < balance < invoice.amount:
+            paid = format_money(invoice.amount - balance, invoice.currency)
+            total = format_money(invoice.amount, invoice.currency)
+            out.append(_signal("partial_payment",
+                               f"{paid} of {total} paid on {invoice.number}, "
+                               f"{format_money(balance, invoice.currency)} still open",
+                               f"invoices[{index}]"))
+    return out
+
+
+def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
+    """Inbound contacts in the current episode with no outbound contact in the days before."""
+    open_dues = [i.due for i in account.invoices if i.open_balance > 0]
+    if not open_dues:
+        return []
+    episode_start = max(min(open_dues) - timedelta(days=PROACTIVE_QUIET_DAYS), as_of - timedelta(days=TEXT_WINDOW_DAYS))
+    comms = account.communications
+    outbound_dates = sorted(c.date for c in comms if c.direction == "outbound" and c.channel != "note")
+    out = []
+    for index, comm in enumerate(comms):
+        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
+            continue
+        quiet_from = comm.date - timedelta(days=PROACTIVE_QUIET_DAYS)
+        if not any(quiet_from <= d <= comm.date for d in outbound_dates):
+            what = comm.summary or f"{comm.channel} from the customer"
+            out.append(_signal("proactive_contact",
+                               f"{comm.date}: they got in touch before we chased ({_clip(what)})",
+                               f"communications[{index}]"))
+    return out
+
+
+def _broken_promises(account: Account, as_of: date) -> list[Signal]:
+    return [_signal("broken_promise", o.reason, f"promises[{o.index}]")
+            for o in promise_outcomes(account, as_of) if o.outcome == "broken"]
+
+
+def _going_dark(account: Account, as_of: date) -> list[Signal]:
+    run = unanswered_contacts(account.communications, as_of)
+    if len(run) < GOING_DARK_CONTACTS:
+        return []
+    comms = [account.communications[i] for i in run]
+    channels = ", ".join(c.channel for c in comms)
+    evidence = (f"{len(run)} outbound contacts since {comms[0].date} with no reply "
+                f"({channels}; last {comms[-1].date})")
+    sources = ", ".join(f"communications[{i}]" for i in run)
+    return [_signal("going_dark", evidence, sources)]
+
+
+def late_disputes(account: Account) -> list[tuple[int, int]]:
+    """(dispute index, days after the due date it was opened) for disputes opened long after the
+    invoice fell due: a problem found only once the money was chased may be a way to delay."""
+    due_by_number = {i.number: i.due for i in account.invoices}
+    out = []
+    for index, dispute in enumerate(account.disputes):
+        due = due_by_number.get(dispute.invoice)
+        if due is not None and (dispute.opened - due).days >= LATE_DISPUTE_DAYS:
+            out.append((index, (dispute.opened - due).days))
+    return out
+
+
+def _late_disputes(account: Account) -> list[Signal]:
+    out = []
+    for index, days_late in late_disputes(account):
+        dispute = account.disputes[index]
+        reason = f": {dispute.reason}" if dispute.reason else ""
+        out.append(_signal("new_dispute_on_old_invoice",
+                           f"{dispute.invoice} disputed on {dispute.opened}, {days_late} days after "
+                           f"it fell due{reason}", f"disputes[{index}]"))
+    return out
+
+
+def _text(account: Account, as_of: date) -> list[Signal]:
+    out = []
+    since = as_of - timedelta(days=TEXT_WINDOW_DAYS)
+    for index, comm in enumerate(account.communications):
+        if not comm.summary or not since <= comm.date <= as_of:
+            continue
+        voice = is_customer_voice(comm)
+        for signal_id, excerpt in text_signals(comm.summary, voice):
+            if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
+                continue  # already counted from the structured `responded` flags
+            out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
+                               f"communications[{index}]"))
+    for index, note in enumerate(account.notes):
+        for signal_id, excerpt in text_signals(note, customer_voice=True):
+            out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
+    return out
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _dedupe(signals: list[Signal]) -> list[Signal]:
+    """One signal per (id, source), patience signals before acceleration ones, stable otherwise."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for signal in signals:
+        key = (signal.id, signal.source)
+        if key not in seen:
+            seen.add(key)
+            unique.append(signal)
+    order = {signal_id: rank for rank, signal_id in enumerate(SIGNAL_IDS)}
+    return sorted(unique, key=lambda s: order[s.id])
