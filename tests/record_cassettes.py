@@ -1,0 +1,113 @@
+"""Re-record the LLM cassettes in tests/cassettes/ from a real OpenAI-compatible server.
+
+    python tests/record_cassettes.py --base-url http://127.0.0.1:8765/v1 [--only clean,repair] [--tries 12]
+
+Each scenario (see SCENARIOS in tests/llm_cassettes.py) drafts one account through drafter.llm while
+vcrpy records the HTTP traffic. A scenario states what the recording must show (for example "the
+first reply passes the guard"); the model is sampled with different seeds until one recording does,
+and only that one is kept. Response bodies are whatever the server answered: nothing is edited.
+
+The 429 and timeout scenarios put a small proxy (tests/llm_stub.py) in front of the server: it
+answers the first request itself (a 429 with Retry-After, or nothing until the client times out) and
+forwards the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from llm_cassettes import CASSETTES, SCENARIOS, cassette_vcr, scenario_inputs  # noqa: E402
+from llm_stub import Answer, StubServer  # noqa: E402
+
+# Canaries: if either ever shows up in a cassette, the header filters are broken (a test checks).
+KEY_CANARY = "sk-recording-canary-0000"
+ORG_CANARY = "org-recording-canary"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8765/v1")
+    parser.add_argument("--model", default="gemma-3-270m")
+    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--tries", type=int, default=12, help="seeds to try per scenario")
+    args = parser.parse_args()
+    os.environ["OPENAI_ORG_ID"] = ORG_CANARY
+    names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
+    failed = []
+    for name in names:
+        if not record(name, args.base_url, args.model, args.tries):
+            failed.append(name)
+    if failed:
+        print(f"no recording met its expectation for: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def record(name: str, base_url: str, model: str, tries: int) -> bool:
+    from drafter import llm
+
+    scenario = SCENARIOS[name]
+    for seed in range(tries):
+        llm.forget_structured_output()
+        with tempfile.TemporaryDirectory() as tmp, _endpoint(scenario, base_url) as url:
+            path = Path(tmp) / f"{name}.yaml"
+            account, assessment, policy, settings = scenario_inputs(
+                name, base_url=url, model=model, seed=seed, api_key=KEY_CANARY)
+            started = time.monotonic()
+            with cassette_vcr("all").use_cassette(str(path)):
+                outcomes = [llm.compose_llm(account, assessment, scenario["kind"], "email", policy,
+                                            settings) for _ in range(scenario.get("drafts", 1))]
+            took = time.monotonic() - started
+            verdict = scenario["expect"](outcomes)
+            print(f"{name} seed={seed}: {'kept' if verdict else 'retry'} ({took:.1f}s; "
+                  + "; ".join(_summary(o) for o in outcomes) + ")")
+            if verdict:
+                CASSETTES.mkdir(exist_ok=True)
+                (CASSETTES / f"{name}.yaml").write_text(path.read_text())
+                return True
+    return False
+
+
+def _summary(outcome) -> str:
+    p = outcome.provenance
+    state = "draft" if outcome.draft else f"none: {outcome.reason}"
+    return (f"{state}, attempts={p.attempts}, repairs={p.repair_rounds}, rung={p.structured_output}, "
+            f"tokens={p.prompt_tokens}+{p.completion_tokens}")
+
+
+class _endpoint:
+    """The server itself, or the proxy a scenario asks for in front of it."""
+
+    def __init__(self, scenario: dict, base_url: str) -> None:
+        proxy = scenario.get("proxy")
+        forward = Answer(forward_to=base_url)
+        if proxy == "rate_limit":
+            self.stub = StubServer([Answer(429, {"error": {"message": "Too many requests",
+                                                           "type": "rate_limit_error"}},
+                                           headers={"retry-after": "1"}), forward], repeat_last=True)
+        elif proxy == "timeout":
+            late = Answer(503, {"error": {"message": "too late"}}, delay=scenario["timeout"] + 2)
+            self.stub = StubServer([late, forward], repeat_last=True)
+        else:
+            self.stub = None
+        self.base_url = base_url
+
+    def __enter__(self) -> str:
+        if self.stub is None:
+            return self.base_url
+        self.stub.__enter__()
+        return self.stub.base_url
+
+    def __exit__(self, *exc: object) -> None:
+        if self.stub is not None:
+            self.stub.__exit__(*exc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
