@@ -160,6 +160,16 @@ def test_analyze_as_of_and_policy_are_honoured(api):
     assert later == expected.model_dump(mode="json")
 
 
+def test_a_changed_account_is_not_served_from_the_cache(api):
+    first = api.post("/v1/analyze", json={"account": ACCOUNT}).json()
+    changed = copy.deepcopy(ACCOUNT)
+    changed["invoices"][1]["amount"] = "3920.01"
+    second = api.post("/v1/analyze", json={"account": changed}).json()
+    again = api.post("/v1/analyze", json={"account": ACCOUNT}).json()
+    assert first["balances"] == again["balances"] == {"USD": "8100.50"}
+    assert second["balances"] == {"USD": "8100.51"}
+
+
 def later_date():
     from datetime import date
 
