@@ -23,11 +23,13 @@ from .signals import (ACCELERATION, PATIENCE, TEXT_WINDOW_DAYS, detect, is_custo
 __all__ = ["analyze", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
 
 ON_TIME_GRACE_DAYS = 5  # a payment this many days after the due date still counts as on time
+POOR_AVG_DAYS_LATE = 30  # paying this late on average (or half that, mostly late) is a poor history
 TREND_DAYS = 7  # recent payments this much later (or earlier) on average make a trend
 RECOVERY_WINDOW_DAYS = 90  # a payment or reply this recent is a sign of recovery (no write-off review)
 RISK_BALANCE = (Decimal("25000"), Decimal("100000"))  # overdue amounts that raise risk one, two steps
 STILL_ORDERING_DAYS = 45  # an invoice issued this recently means the customer still buys from us
 LIEN_WARNING_DAYS = 30
+RECENT_PROMISE_DAYS = 30  # a promise broken longer ago than this is history, not the next topic
 FOLLOW_UP_DAYS = {0: 0, 1: 7, 2: 5, 3: 4, 4: 3}  # days to wait after our last contact, by tier
 
 APPROACH_INTENSITY = {"pause_dispute": 0, "patience": 1, "direct_conversation": 2,
@@ -47,7 +49,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
     factors = Factors(value=_value(facts), history=_history(facts), context=_context(facts),
                       risk=_risk(facts))
     approach, approach_reason = _approach(facts, factors)
-    tone = _tone(facts.tier, approach, factors.history.level)
+    tone = _tone(facts.tier, approach, factors.history.level, bool(facts.signal_ids & set(PATIENCE)))
     sender_role = _sender_role(facts.tier, approach)
     recipients, cc = _addressees(facts, approach, sender_role)
     return Assessment(
@@ -291,13 +293,15 @@ def _history(facts: _Facts) -> Factor:
         delay = f", {delay_disputes} look like a way to delay" if delay_disputes else ""
         facts_out.append(f"{len(account.disputes)} dispute(s) on record{delay}")
 
+    chronic = avg_late is not None and (avg_late >= POOR_AVG_DAYS_LATE
+                                        or (on_time_rate < 0.5 and avg_late > POOR_AVG_DAYS_LATE / 2))
+    unreliable = (broken >= 2 and broken > kept) or delay_disputes >= 2
     if not late_days and kept + broken == 0:
         level = "none"
-    elif ((on_time_rate is not None and on_time_rate < 0.5) or (broken >= 2 and broken > kept)
-          or delay_disputes >= 2):
-        level = "poor"
-    elif trend == "worsening":
+    elif trend == "worsening" and not unreliable:
         level = "declining"
+    elif chronic or unreliable:
+        level = "poor"
     elif (on_time_rate is None or on_time_rate >= 0.8) and broken == 0 and delay_disputes == 0:
         level = "strong"
     else:
@@ -473,11 +477,12 @@ def _approach(facts: _Facts, factors: Factors) -> tuple[str, str]:
                                    f"timeline and hold them to what they commit to")
 
 
-def _tone(tier: int, approach: str, history: str) -> str:
+def _tone(tier: int, approach: str, history: str, patience_signals: bool) -> str:
     if approach == "pause_dispute":
         return "helpful"
     index = TONE_ORDER.index(_TIER_TONE[tier])
-    if approach == "patience":
+    if approach == "patience" or (history == "strong" and approach == "standard_escalation" and tier < 4
+                                  and patience_signals):
         index = max(0, index - 1)
     elif approach == "accelerated_escalation" and tier < 4:
         index = min(index + 1, TONE_ORDER.index("firm"))
@@ -531,10 +536,14 @@ def _addressees(facts: _Facts, approach: str, sender_role: str) -> tuple[list[st
 def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> NextAction:
     who = recipients[0] if recipients else "the customer"
     account, as_of = facts.account, facts.as_of
-    if approach == "pause_dispute" or _unanswered_dispute(facts):
-        number = next(n for n in sorted(facts.open_disputes))
-        return _action(f"acknowledge the dispute on {number} to {who} and agree the steps to resolve it",
-                       "dispute_acknowledgement", "email", as_of)
+    unanswered = _unanswered_disputes(facts)
+    if unanswered or (approach == "pause_dispute" and facts.open_disputes):
+        if unanswered:
+            action = f"acknowledge the dispute on {unanswered[0]} to {who} and agree the steps to resolve it"
+        else:
+            action = (f"update {who} on the dispute on {min(facts.open_disputes)}: what we found and "
+                      f"what happens next")
+        return _action(action, "dispute_acknowledgement", "email", as_of)
     outcomes = promise_outcomes(account, as_of)
     pending = [o for o in outcomes if o.outcome == "pending"]
     if pending:
@@ -547,7 +556,8 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> NextAct
         return _action(f"confirm in writing to {who}: {pending[-1].reason}", "promise_confirmation",
                        "email", as_of)
     latest = max(outcomes, key=lambda o: account.promises[o.index].made_on, default=None)
-    if latest is not None and latest.outcome == "broken" and facts.days_past_due > 0:
+    if (latest is not None and latest.outcome == "broken" and facts.days_past_due > 0
+            and (as_of - account.promises[latest.index].promised_for).days <= RECENT_PROMISE_DAYS):
         channel = "call" if facts.tier >= 2 else "email"
         return _action(f"{'call' if channel == 'call' else 'write to'} {who} about the broken promise "
                        f"({latest.reason}) and ask for a firm date", "broken_promise_follow_up", channel,
@@ -555,12 +565,11 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> NextAct
     return _tier_action(facts, approach, who)
 
 
-def _unanswered_dispute(facts: _Facts) -> bool:
-    """An open dispute we have not written about since it was opened."""
-    for number, opened in facts.open_disputes.items():
-        if not any(c.direction == "outbound" and c.date >= opened for c in facts.account.communications):
-            return True
-    return False
+def _unanswered_disputes(facts: _Facts) -> list[str]:
+    """Open disputes we have not written about since they were opened."""
+    return sorted(number for number, opened in facts.open_disputes.items()
+                  if not any(c.direction == "outbound" and c.date >= opened
+                             for c in facts.account.communications))
 
 
 def _tier_action(facts: _Facts, approach: str, who: str) -> NextAction:
@@ -618,7 +627,7 @@ def _action(action: str, kind: str, channel: str, due: date) -> NextAction:
 def _flags(facts: _Facts, factors: Factors) -> list[Flag]:
     account, terms = facts.account, facts.account.terms
     flags = []
-    if facts.days_past_due == 0 and not facts.overdue_balances:
+    if all(s.days_past_due <= 0 for s in facts.statuses):
         flags.append(Flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
                                                          "most a courtesy reminder."))
     if len(facts.balances) > 1:

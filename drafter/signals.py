@@ -31,11 +31,13 @@ PATIENCE = ("proactive_contact", "specific_payment_date", "partial_payment", "tr
 ACCELERATION = ("going_dark", "broken_promise", "new_dispute_on_old_invoice", "operational_red_flags",
                 "vendor_prioritization")
 SIGNAL_IDS = PATIENCE + ACCELERATION
+_PER_FACT = {"partial_payment", "broken_promise", "new_dispute_on_old_invoice"}
 
 GOING_DARK_CONTACTS = 3  # unanswered outbound contacts in a row since the customer last replied
 PROMISE_GRACE_DAYS = 2  # a promise still pending this long after its date counts as broken
 LATE_DISPUTE_DAYS = 30  # a dispute opened this long after the due date is "new on an old invoice"
 TEXT_WINDOW_DAYS = 90  # communications older than this are history, not signals
+PATIENCE_WINDOW_DAYS = 45  # a payment date or an explanation older than this no longer reassures
 PROACTIVE_QUIET_DAYS = 7  # an inbound contact with no outbound one this many days before is unprompted
 
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
@@ -68,6 +70,7 @@ _TEXT_PATTERNS: dict[str, str] = {
         r"|(?:were|was)\s+let\s+go|is\s+leaving|are\s+leaving)"
         r"|(?:offices?|plants?|branch(?:es)?|locations?|sites?|warehouses?|stores?|facilit(?:y|ies)|yards?)"
         r"\s+(?:is\s+|are\s+|will\s+be\s+)?(?:closing|closed|shutting\s+down|shut\s+down|being\s+closed)"
+        r"|permanently\s+closed|out\s+of\s+business|closed\s+(?:its|their)\s+doors"
         r"|no\s+longer\s+with\s+(?:the|their)\s+company"
         r"|(?:lost|losing)\s+(?:their|our|its|a)\s+(?:biggest|largest|main|key|anchor)\s+"
         r"(?:customer|client|contract|account))"
@@ -102,7 +105,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "specific_payment_date": ("pay", "wir", "check", "cheque", "ach", "transfer", "remit", "fund",
                               "releas", "send", "cut", "schedul", "process"),
     "operational_red_flags": ("laid", "lay", "furlough", "downsiz", "restructur", "freeze", "bankrupt",
-                              "chapter", "insolven", "receiver", "administration", "clos", "shut", "left",
+                              "chapter", "insolven", "receiver", "administration", "clos", "business", "shut", "left",
                               "resign", "quit", "depart", "walked out", "let go", "leaving", "no longer",
                               "lost", "losing"),
     "vendor_prioritization": ("vendor", "supplier", "partners", "subcontractor", "subs"),
@@ -300,12 +303,14 @@ def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
     open_dues = [i.due for i in account.invoices if i.open_balance > 0]
     if not open_dues:
         return []
-    episode_start = max(min(open_dues) - timedelta(days=PROACTIVE_QUIET_DAYS), as_of - timedelta(days=TEXT_WINDOW_DAYS))
+    episode_start = max(min(open_dues) - timedelta(days=PROACTIVE_QUIET_DAYS),
+                        as_of - timedelta(days=PATIENCE_WINDOW_DAYS))
+    dispute_days = {d.opened for d in account.disputes}  # raising a dispute is not goodwill
     comms = account.communications
     outbound_dates = sorted(c.date for c in comms if c.direction == "outbound" and c.channel != "note")
     out = []
     for index, comm in enumerate(comms):
-        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
+        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of or comm.date in dispute_days:
             continue
         quiet_from = comm.date - timedelta(days=PROACTIVE_QUIET_DAYS)
         if not any(quiet_from <= d <= comm.date for d in outbound_dates):
@@ -363,7 +368,10 @@ def _text(account: Account, as_of: date) -> list[Signal]:
         if not comm.summary or not since <= comm.date <= as_of:
             continue
         voice = is_customer_voice(comm)
+        recent = (as_of - comm.date).days <= PATIENCE_WINDOW_DAYS
         for signal_id, excerpt in text_signals(comm.summary, voice):
+            if signal_id in PATIENCE and not recent:
+                continue
             if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
                 continue  # already counted from the structured `responded` flags
             out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
@@ -380,13 +388,15 @@ def _clip(text: str, limit: int = 80) -> str:
 
 
 def _dedupe(signals: list[Signal]) -> list[Signal]:
-    """One signal per (id, source), patience signals before acceleration ones, stable otherwise."""
-    seen: set[tuple[str, str]] = set()
-    unique = []
+    """Signals about separate facts (each broken promise, partly paid invoice, late dispute) are all
+    kept; of the others only the latest of each id, which is the one a collector needs. Patience
+    signals come first."""
+    latest: dict[str, Signal] = {}
+    kept = []
     for signal in signals:
-        key = (signal.id, signal.source)
-        if key not in seen:
-            seen.add(key)
-            unique.append(signal)
+        if signal.id in _PER_FACT:
+            kept.append(signal)
+        else:
+            latest[signal.id] = signal
     order = {signal_id: rank for rank, signal_id in enumerate(SIGNAL_IDS)}
-    return sorted(unique, key=lambda s: order[s.id])
+    return sorted(kept + list(latest.values()), key=lambda s: order[s.id])
