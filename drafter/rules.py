@@ -330,6 +330,11 @@ _MONTHS_SPAN = re.compile(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" 
 _DISCOUNT_PCT = re.compile(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?%\s*(?:\w+[- ]?){0,2}?(?:discount|off\b|reduction)"
                            r"|discount\s+of\s+(?P<pct2>\d{1,2}(?:\.\d+)?)\s?%", re.I)
 _REFUSAL = re.compile(r"\b(?:not|n't|cannot|unable|no\s+longer|never)\b", re.I)
+# Forgiving what is owed is an offer no pack authorises (a fee waived is not the debt waived).
+_DEBT = r"(?:balance|debt|invoices?|amount\s+(?:owed|due)|what\s+you\s+owe|INV-?\w+)"
+_WAIVER = re.compile(r"\b(?:waiv(?:e|ed|ing)|forgiv(?:e|en|ing)|forgave|writ(?:e|ten|ing)\s+off|wrote\s+off)\b"
+                     r"[^.!?\n]{0,60}?\b" + _DEBT + r"\b|\b" + _DEBT + r"\b[^.!?\n]{0,60}?\b(?:(?:has|have|is|are|"
+                     r"was|were|been|being|be)\s+)+(?:waived|forgiven|written\s+off)\b", re.I)
 _REMAINDER = re.compile(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b", re.I)
 
 
@@ -359,6 +364,10 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                 yield Hit(start + match.start(), start + match.end(), f"A {pct}% discount is more than the "
                           f"{offers.max_discount_pct}% this pack allows.",
                           f"Offer at most {offers.max_discount_pct}%.")
+        for match in _WAIVER.finditer(sentence):
+            if not _REFUSAL.search(sentence[:match.start()]):
+                yield Hit(start + match.start(), start + match.end(), "The draft forgives what is owed; no "
+                          "policy authorises waiving a balance.", "Restate the balance that is due.")
 
 
 def _plan_months(ctx: Context, start: int, paragraph: str) -> Iterator[Hit]:
@@ -526,18 +535,22 @@ def _required_elements(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 
 
 def _element_suggestion(ctx: Context, element: str) -> str | None:
-    open_invoices = [inv for inv in ctx.account.invoices if inv.open_balance > 0] or ctx.account.invoices
-    first = open_invoices[0]
+    first = next((inv for inv in ctx.account.invoices if inv.open_balance > 0), ctx.account.invoices[0])
     jurisdiction = ctx.policy.jurisdiction
-    return {
-        "invoice_number": f"Name the invoice: {first.number}.",
-        "amount": f"State the balance: {ctx.balance_text}.",
-        "due_date": f"Say when it was due: {first.due:%B} {first.due.day}, {first.due.year}.",
-        "payment_method": f"Add the payment link: {ctx.account.terms.payment_link}." if
-        ctx.account.terms.payment_link else "Say how to pay: ACH, card or check.",
-        "debt_collector_disclosure": jurisdiction.disclosure if jurisdiction else None,
-        "opt_out": jurisdiction.opt_out if jurisdiction else None,
-    }.get(element)
+    link = ctx.account.terms.payment_link
+    if element == "invoice_number":
+        return f"Name the invoice: {first.number}."
+    if element == "amount":
+        return f"State the balance: {ctx.balance_text}."
+    if element == "due_date":
+        return f"Say when it was due: {first.due:%B} {first.due.day}, {first.due.year}."
+    if element == "payment_method":
+        return f"Add the payment link: {link}." if link else "Say how to pay: ACH, card or check."
+    if element == "debt_collector_disclosure" and jurisdiction:
+        return jurisdiction.disclosure
+    if element == "opt_out" and jurisdiction:
+        return jurisdiction.opt_out
+    return None
 
 
 _PLACEHOLDERS = re.compile(
