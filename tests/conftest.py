@@ -1,0 +1,51 @@
+"""Shared fixtures: the examples folder and a small factory for accounts built in tests."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from drafter.models import Account
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 23)
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    """The repository's examples/ folder (accounts/*.json and aging.csv)."""
+    return ROOT / "examples"
+
+
+def account_data(days_past_due: int = 10, amount: str = "8500.00", **overrides: Any) -> dict[str, Any]:
+    """A plain medium-value account with one invoice `days_past_due` days late on 2026-11-23.
+
+    Keyword arguments replace top-level keys (customer, invoices, payments, ...)."""
+    due = AS_OF - timedelta(days=days_past_due)
+    data: dict[str, Any] = {
+        "as_of": AS_OF.isoformat(),
+        "customer": {"name": "Test Co", "industry": "general", "annual_revenue": "100000.00"},
+        "contacts": [
+            {"name": "Pat AP", "email": "pat@test.example", "role": "ap"},
+            {"name": "Chris CFO", "email": "chris@test.example", "role": "cfo", "decision_maker": True},
+        ],
+        "invoices": [{"number": "INV-1", "amount": amount, "currency": "USD",
+                      "issued": (due - timedelta(days=30)).isoformat(), "due": due.isoformat()}],
+    }
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
+def make_account(days_past_due: int = 10, amount: str = "8500.00", **overrides: Any) -> Account:
+    """`account_data(...)` validated into an Account."""
+    return Account.model_validate(account_data(days_past_due, amount, **overrides))
+
+
+@pytest.fixture
+def account_factory():
+    """make_account(days_past_due=10, amount="8500.00", **top_level_overrides) -> Account."""
+    return make_account
