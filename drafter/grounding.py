@@ -82,6 +82,7 @@ _DATE_PATTERNS = [
                re.I),
 ]
 
+_DIGIT = re.compile(r"\d")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -215,14 +216,26 @@ def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = No
     `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`)."""
     found = Mentions()
     taken: list[tuple[int, int]] = []
-    for match in _URL.finditer(text):
-        url = match.group().rstrip(".,;:!?)]'\"")
-        found.other.append(Mention("link", match.start(), match.start() + len(url), url))
-        taken.append((match.start(), match.start() + len(url)))
-    for match in _EMAIL.finditer(text):
-        if _free(taken, *match.span()):
-            found.other.append(Mention("email", match.start(), match.end(), match.group()))
-            taken.append(match.span())
+    if "http" in text or "www." in text:
+        for match in _URL.finditer(text):
+            url = match.group().rstrip(".,;:!?)]'\"")
+            found.other.append(Mention("link", match.start(), match.start() + len(url), url))
+            taken.append((match.start(), match.start() + len(url)))
+    if "@" in text:
+        for match in _EMAIL.finditer(text):
+            if _free(taken, *match.span()):
+                found.other.append(Mention("email", match.start(), match.end(), match.group()))
+                taken.append(match.span())
+    if _DIGIT.search(text):  # every remaining kind of fact is written with digits
+        _numeric(text, as_of, invoice_pattern, found, taken)
+    found.amounts.sort(key=lambda a: a.start)
+    found.dates.sort(key=lambda d: d.start)
+    _names(text, found)
+    return found
+
+
+def _numeric(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None, found: Mentions,
+             taken: list[tuple[int, int]]) -> None:
     if invoice_pattern is not None:
         for match in invoice_pattern.finditer(text):
             group = match.lastgroup or "prefixed"
@@ -245,16 +258,11 @@ def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = No
                 taken.append(match.span("days"))
     for pattern in _AMOUNT_PATTERNS:
         for match in pattern.finditer(text):
-            if not _free(taken, *match.span()):
-                continue
-            amount = _amount(match)
-            if amount is not None:
-                found.amounts.append(amount)
-                taken.append(match.span())
-    found.amounts.sort(key=lambda a: a.start)
-    found.dates.sort(key=lambda d: d.start)
-    _names(text, found)
-    return found
+            if _free(taken, *match.span()):
+                amount = _amount(match)
+                if amount is not None:
+                    found.amounts.append(amount)
+                    taken.append(match.span())
 
 
 def _amount(match: re.Match[str]) -> Amount | None:
@@ -472,7 +480,7 @@ def _invoice_pattern(numbers) -> re.Pattern[str]:
     prefix_alt = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
     return re.compile(
         rf"\b(?P<prefixed>(?:{prefix_alt})[-_/]?\d(?:[\w/-]*\d)?)\b"
-        rf"|\binvoices?\s*(?:no\.?|number|num\.?|#)\s*:?\s*(?P<labelled>#?[A-Z0-9][\w-]*\d)\b"
+        rf"|\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<labelled>#?[A-Z0-9][\w-]*\d)\b"
         rf"|(?<![\w&])(?P<hashed>#\d{{3,}})\b"
     )
 
