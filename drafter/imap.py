@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import DeliveryError, InputError
 
-__all__ = ["ImapUrl", "Mailbox", "parse_url", "connect", "is_loopback", "encode_mailbox_name",
+__all__ = ["ImapUrl", "Mailbox", "parse_url", "check_transport", "connect", "is_loopback", "encode_mailbox_name",
            "decode_mailbox_name"]
 
 DEFAULT_PORTS = {"imaps": 993, "imap": 143}
@@ -167,16 +167,23 @@ class Mailbox:
         return [item for item in data if item is not None]
 
 
-def connect(url: ImapUrl, user: str, password: str, *, starttls: bool = False,
-            cafile: str | Path | None = None, insecure: bool = False,
-            timeout: float = 30.0) -> Mailbox:
-    """A logged-in Mailbox; DeliveryError for anything the network or the server refuses."""
+def check_transport(url: ImapUrl, *, starttls: bool = False, insecure: bool = False) -> None:
+    """InputError unless the connection would be encrypted, or plain only to this machine (or
+    `insecure`)."""
     if url.scheme == "imaps" and starttls:
         raise InputError("--starttls is for imap:// URLs; imaps:// is already TLS", field="--starttls")
     plain = url.scheme == "imap" and not starttls
     if plain and not insecure and not is_loopback(url.host):
         raise InputError(f"{url} would send the password unencrypted: use imaps://, add --starttls, "
                          "or pass --insecure if you really mean it", field="--imap")
+
+
+def connect(url: ImapUrl, user: str, password: str, *, starttls: bool = False,
+            cafile: str | Path | None = None, insecure: bool = False,
+            timeout: float = 30.0) -> Mailbox:
+    """A logged-in Mailbox; DeliveryError for anything the network or the server refuses."""
+    check_transport(url, starttls=starttls, insecure=insecure)
+    plain = url.scheme == "imap" and not starttls
     context = None if plain else tls_context(cafile)
     imap = _open(url, context, starttls, timeout)
     try:

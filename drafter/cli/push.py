@@ -65,6 +65,7 @@ def push(sources, url, user, password_env, folder, starttls, cafile, insecure, a
     from .. import imap
 
     target = imap.parse_url(url)
+    imap.check_transport(target, starttls=starttls, insecure=insecure)
     user = user or target.user
     if not user:
         raise InputError("no login name: give --user (or $DRAFTER_IMAP_USER, or user@ in the URL)",
