@@ -190,7 +190,7 @@ def _csv_accounts(text: str, name: str) -> Iterator[tuple[str, Account | InputEr
 
 def _csv_rows(text: str, name: str) -> tuple[dict[str, str], list[tuple[int, dict[str, str]]]]:
     """The header (column -> header as written) and the invoice rows (line number, column -> value)."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         raw_header = next(reader, None)
     except csv.Error as exc:
