@@ -73,7 +73,10 @@ def serve(host, port, token_env, policy_name, db, no_log, max_body, access_log) 
     sys.stderr.flush()
     config = uvicorn.Config(app, log_level="warning", access_log=access_log, server_header=False,
                             timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the Ctrl-C it caught
+        click.echo("drafter API stopped", err=True)
 
 
 def _is_loopback(host: str) -> bool:
