@@ -311,9 +311,9 @@ def _save(plan: Plan, job: Job, result: DraftResult) -> tuple[str, ...]:
         if name.endswith(".eml"):
             from .eml import to_eml
 
-            write_atomic(plan.out_dir / name, to_eml(result, plan.policy))
+            write_atomic(plan.out_dir / name, to_eml(result, plan.policy), durable=False)
         else:
-            write_atomic(plan.out_dir / name, result.draft.text() + "\n")
+            write_atomic(plan.out_dir / name, result.draft.text() + "\n", durable=False)
     record = {
         "version": RECORD_VERSION,
         "label": job.label,
@@ -324,8 +324,9 @@ def _save(plan: Plan, job: Job, result: DraftResult) -> tuple[str, ...]:
         "account": job.account.model_dump(mode="json", exclude_none=True),
         "result": result.model_dump(mode="json"),
     }
+    # compact: json's C encoder is used only without indent, and a batch writes thousands of these
     write_atomic(plan.out_dir / f"{job.stem}.json",
-                 json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+                 json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n", durable=False)
     return tuple(files)
 
 

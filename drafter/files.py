@@ -13,9 +13,12 @@ __all__ = ["write_atomic", "remove_stale_temps", "TEMP_PREFIX"]
 TEMP_PREFIX = ".drafter-tmp-"
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> None:
-    """Write `data` to a hidden temporary file beside `path`, flush it to disk, then rename it over
-    `path`. DeliveryError (naming the file) if the disk is full or the folder is not writable."""
+def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -> None:
+    """Write `data` to a hidden temporary file beside `path`, then rename it over `path`.
+    DeliveryError (naming the file) if the disk is full or the folder is not writable.
+
+    `durable` also flushes the file to the disk before the rename, so it survives a power cut; a
+    killed process never leaves a partial file either way (the rename is atomic)."""
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -23,8 +26,9 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)

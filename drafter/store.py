@@ -173,6 +173,11 @@ def _clean(text: str) -> str:
     return redact_text(text)
 
 
+def _clean_draft(draft: Draft) -> Draft:
+    return draft.model_copy(update={"subject": draft.subject and _clean(draft.subject),
+                                    "body": _clean(draft.body)})
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
@@ -230,7 +235,7 @@ class AuditLog:
                      policy: str | None = None) -> int:
         """Log a draft and its guard report; returns its id. `policy` names the pack as it can be
         loaded again (a shipped name or a file path); default: the name in the report."""
-        draft, report, prov = result.draft, result.report, result.provenance
+        draft, report, prov = _clean_draft(result.draft), result.report, result.provenance
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT INTO drafts (created_at, source, customer, inputs_hash, as_of, policy, kind,"
@@ -239,8 +244,8 @@ class AuditLog:
                 (_now(), source, result.customer, inputs_hash, result.assessment.as_of.isoformat(),
                  policy or report.policy, draft.kind, draft.channel, prov.backend, prov.model,
                  prov.attempts, prov.repair_rounds, int(prov.fell_back), prov.fallback_reason,
-                 int(report.passed), _clean(report.model_dump_json()), _clean(draft.model_dump_json()),
-                 _clean(draft.text())),
+                 int(report.passed), _clean(report.model_dump_json()), draft.model_dump_json(),
+                 draft.text()),
             )
         return int(cursor.lastrowid)
 
@@ -270,6 +275,7 @@ class AuditLog:
             raise InputError(f"unknown decision {decision!r}; valid: {', '.join(DECISIONS)}")
         if decision == "edited" and (draft is None or report is None):
             raise InputError("an edit needs the edited draft and its guard report")
+        clean = _clean_draft(draft) if draft is not None else None
         with self._transaction():
             current = self._current(draft_id)
             if decision == "approved" and not current["passed"]:
@@ -280,8 +286,7 @@ class AuditLog:
                 "INSERT INTO decisions (draft_id, created_at, decision, reason, reviewer, edited_text,"
                 " draft, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (draft_id, _now(), decision, reason and _clean(reason), reviewer,
-                 _clean(draft.text()) if draft else None,
-                 _clean(draft.model_dump_json()) if draft else None,
+                 clean.text() if clean else None, clean.model_dump_json() if clean else None,
                  _clean(report.model_dump_json()) if report else None),
             )
             if decision != "edited":

@@ -44,6 +44,10 @@ class FakeOpenAI:
             if not message.get("more_body"):
                 break
         self.requests += 1
+        if scope["path"] == "/stats":
+            status, payload = self._answer(scope["path"], body)
+            await self._send(send, status, payload)
+            return
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
@@ -51,6 +55,10 @@ class FakeOpenAI:
             status, payload = self._answer(scope["path"], body)
         finally:
             self.in_flight -= 1
+        await self._send(send, status, payload)
+
+    @staticmethod
+    async def _send(send, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"application/json"),
@@ -58,6 +66,8 @@ class FakeOpenAI:
         await send({"type": "http.response.body", "body": data})
 
     def _answer(self, path: str, body: bytes) -> tuple[int, dict]:
+        if path == "/stats":
+            return 200, {"requests": self.requests - 1, "peak": self.peak}
         if not path.endswith("/chat/completions"):
             return 404, {"error": {"message": "not found"}}
         request = json.loads(body)
@@ -92,6 +102,30 @@ class FakeOpenAI:
         self._thread.join(10)
 
 
+def run_in_subprocess(replies: dict[str, dict[str, str]], latency: float, folder) -> tuple[object, str]:
+    """Start the server in its own process (so it does not compete with the caller for the GIL);
+    returns the process and its base URL. GET /stats on it gives the request count and the peak."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    replies_file = Path(folder) / "replies.json"
+    replies_file.write_text(json.dumps(replies))
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, __file__, str(replies_file), str(latency), str(port)])
+    base_url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, base_url
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("fake OpenAI server did not start") from None
+            time.sleep(0.05)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -109,3 +143,13 @@ def offline_replies(accounts: list[dict]) -> dict[str, dict[str, str]]:
         result = draft(account, backend="offline")
         replies[account.customer.name] = {"subject": result.draft.subject or "", "body": result.draft.body}
     return replies
+
+
+if __name__ == "__main__":
+    import sys
+
+    replies_path, latency_text, port_text = sys.argv[1:4]
+    server = FakeOpenAI(json.loads(open(replies_path).read()), latency=float(latency_text))
+    server.port = int(port_text)
+    uvicorn.run(server, host="127.0.0.1", port=server.port, log_level="warning", lifespan="on",
+                backlog=2048)

@@ -107,9 +107,9 @@ def test_jsonl_and_csv_aging_report_inputs(tmp_path):
     write_jsonl(tmp_path / "accounts.jsonl", range(5))
     (tmp_path / "aging.csv").write_text(
         "Customer,Invoice #,Amount,Balance,Invoice Date,Due Date,Currency,Email\n"
-        "Harbor Freight Lines,H-100,1200.00,1200.00,2026-08-01,2026-08-31,USD,ap@harbor.example\n"
-        "Harbor Freight Lines,H-101,800.00,800.00,2026-09-01,2026-10-01,USD,ap@harbor.example\n"
-        "Granite Works,G-7,5000.00,5000.00,2026-10-01,2026-11-10,USD,pay@granite.example\n"
+        "Harbor Freight Lines,INV-7100,1200.00,1200.00,2026-08-01,2026-08-31,USD,ap@harbor.example\n"
+        "Harbor Freight Lines,INV-7101,800.00,800.00,2026-09-01,2026-10-01,USD,ap@harbor.example\n"
+        "Granite Works,INV-8807,5000.00,5000.00,2026-10-01,2026-11-10,USD,pay@granite.example\n"
     )
     out = tmp_path / "out"
     result = batch(str(tmp_path / "accounts.jsonl"), str(tmp_path / "aging.csv"), "--out", str(out),
