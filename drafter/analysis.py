@@ -478,9 +478,9 @@ def _approach(facts: _Facts, factors: Factors) -> tuple[str, str]:
 
 
 def _tone(tier: int, approach: str, history: str, patience_signals: bool) -> str:
-    if approach == "pause_dispute":
-        return "helpful"
     index = TONE_ORDER.index(_TIER_TONE[tier])
+    if approach == "pause_dispute":
+        return TONE_ORDER[min(index, TONE_ORDER.index("helpful"))]
     if approach == "patience" or (history == "strong" and approach == "standard_escalation" and tier < 4
                                   and patience_signals):
         index = max(0, index - 1)

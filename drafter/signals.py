@@ -100,6 +100,9 @@ _TEXT_PATTERNS: dict[str, str] = {
         r"|voicemail\s+(?:box\s+)?(?:is\s+)?full|(?:number|line)\s+(?:is\s+)?disconnected)"
     ),
 }
+_COMPLAINT = re.compile(r"disput|never (?:arrived|received|delivered)|not (?:received|delivered)|wrong|damaged"
+                        r"|cracked|broken|incorrect|correct(?:ed|ion)|billed twice|double.billed|overcharg|credit note")
+
 # Cheap substring checks run before each pattern: a text holding none of its words cannot match it.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "specific_payment_date": ("pay", "wir", "check", "cheque", "ach", "transfer", "remit", "fund",
@@ -305,13 +308,14 @@ def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
         return []
     episode_start = max(min(open_dues) - timedelta(days=PROACTIVE_QUIET_DAYS),
                         as_of - timedelta(days=PATIENCE_WINDOW_DAYS))
-    dispute_days = {d.opened for d in account.disputes}  # raising a dispute is not goodwill
     comms = account.communications
     outbound_dates = sorted(c.date for c in comms if c.direction == "outbound" and c.channel != "note")
     out = []
     for index, comm in enumerate(comms):
-        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of or comm.date in dispute_days:
+        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
             continue
+        if comm.summary and _COMPLAINT.search(comm.summary.lower()):
+            continue  # raising a problem with the invoice is not goodwill about paying it
         quiet_from = comm.date - timedelta(days=PROACTIVE_QUIET_DAYS)
         if not any(quiet_from <= d <= comm.date for d in outbound_dates):
             what = comm.summary or f"{comm.channel} from the customer"

@@ -269,7 +269,7 @@ def test_matrix_pause_dispute_any_value_legitimate_dispute():
         assert assessment.approach == "pause_dispute"
         assert assessment.next_action.kind == "dispute_acknowledgement"
         assert assessment.allowed_categories == []
-        assert assessment.tone == "helpful"
+        assert assessment.tone == "friendly"  # nothing undisputed is overdue: tier 0
 
 
 # ---- people, next action, permissions ----------------------------------------------------------
