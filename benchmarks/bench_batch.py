@@ -2,7 +2,7 @@
 local OpenAI-compatible server with a fixed latency, compared with the ideal N x latency / concurrency.
 
     python benchmarks/bench_batch.py                 # 10,000 offline accounts; 200 LLM accounts
-    python benchmarks/bench_batch.py --accounts 2000 --llm-accounts 80 --latency 0.1 --concurrency 8
+    python benchmarks/bench_batch.py --accounts 2000 --llm-accounts 80 --latency 0.5 --concurrency 8
 
 Targets: offline >= 500 accounts/s; LLM wall time within 20% of the ideal.
 """
@@ -86,7 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--llm-accounts", type=int, default=200)
-    parser.add_argument("--latency", type=float, default=0.2, help="seconds per model reply")
+    parser.add_argument("--latency", type=float, default=1.0,
+                        help="seconds per model reply (hosted models take one to several seconds)")
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="drafter-bench-") as work:
