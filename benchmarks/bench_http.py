@@ -117,22 +117,40 @@ async def phase(port: int, clients: int, requests: int, seconds: float,
     return latencies, failures, time.perf_counter() - started
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time the server process has used so far (Linux), to tell its own cost from contention."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def report(name: str, latencies: list[float], failures: int, wall: float) -> None:
+def report(name: str, latencies: list[float], failures: int, wall: float,
+           server_cpu: float | None) -> None:
     if not latencies:
         print(f"{name:10s} no successful requests ({failures} failed)")
         return
     ms = [v * 1000 for v in latencies]
-    print(f"{name:10s} {len(ms):6d} ok {failures:4d} failed  {len(ms) / wall:7.0f} req/s   "
+    cpu = f"  server CPU {server_cpu * 1000 / len(ms):4.1f} ms/req" if server_cpu is not None else ""
+    print(f"{name:10s} {len(ms):6d} ok {failures:4d} failed  {len(ms) / wall:6.0f} req/s  "
           f"p50 {percentile(ms, 50):6.1f} ms  p95 {percentile(ms, 95):6.1f} ms  "
-          f"p99 {percentile(ms, 99):6.1f} ms  max {max(ms):6.1f} ms  mean {statistics.fmean(ms):5.1f} ms")
+          f"p99 {percentile(ms, 99):6.1f} ms  max {max(ms):6.1f} ms{cpu}")
 
 
-async def main_async(args: argparse.Namespace, port: int) -> None:
+async def measured(pid: int, *args) -> tuple[list[float], int, float, float | None]:
+    before = cpu_seconds(pid)
+    latencies, failures, wall = await phase(*args)
+    after = cpu_seconds(pid)
+    return latencies, failures, wall, (after - before) if before is not None and after else None
+
+
+async def main_async(args: argparse.Namespace, port: int, pid: int) -> None:
     warm = Client(port)
     for step in range(50):
         status, payload = await warm.post("/v1/check", body_for(0, step))
@@ -141,13 +159,17 @@ async def main_async(args: argparse.Namespace, port: int) -> None:
     warm.close()
     print(f"POST /v1/check, {args.clients} concurrent clients, {len(body_for(0, 0))}-byte requests, "
           f"loopback, audit log {'off' if args.no_log else 'on'}")
-    typing = await phase(port, args.clients, args.requests, args.seconds, args.interval / 1000)
+    typing = await measured(pid, port, args.clients, args.requests, args.seconds,
+                            args.interval / 1000)
     report("typing", *typing)
     print(f"{'':10s} (each client re-checks every {args.interval:g} ms +/-50%: "
           f"{args.clients * 1000 / args.interval:.0f} req/s offered)")
-    saturated = await phase(port, args.clients, args.requests, args.seconds, None)
+    saturated = await measured(pid, port, args.clients, args.requests, args.seconds, None)
     report("saturated", *saturated)
     p99 = percentile([v * 1000 for v in typing[0]], 99) if typing[0] else float("inf")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    if load is not None:
+        print(f"machine load average (1 min): {load:.1f} on {os.cpu_count()} CPUs")
     print(f"target p99 < 20 ms while typing: {'met' if p99 < 20 else 'NOT met'} ({p99:.1f} ms)")
 
 
@@ -162,7 +184,7 @@ def main() -> None:
     args = parser.parse_args()
     process, port, workdir = start_server(["--no-log"] if args.no_log else [])
     try:
-        asyncio.run(main_async(args, port))
+        asyncio.run(main_async(args, port, process.pid))
     finally:
         process.terminate()
         process.wait(timeout=10)
