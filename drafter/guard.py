@@ -21,7 +21,7 @@ from .policy import Policy, Stage, load_policy
 if TYPE_CHECKING:
     from .grounding import Facts, Mentions
 
-__all__ = ["Context", "check", "account_state"]
+__all__ = ["Context", "check"]
 
 
 @dataclass
@@ -132,9 +132,10 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
           assessment: Assessment | None = None) -> Report:
     """Check `draft` for `account` against `policy` (a Policy, a pack name or path; default: default).
 
-    The tier comes from `tier`, else the assessment, else the account's oldest overdue, undisputed
-    invoice. While a dispute is open the pack's `dispute` stage applies (with an assessment: when its
-    approach is `pause_dispute`)."""
+    The tier comes from `tier`, else from the assessment (`drafter.analyze` is run when none is
+    given). The pack's `dispute` stage (no pressure at all) applies when the assessment's approach is
+    `pause_dispute`: everything overdue is under open dispute. Whatever the stage, no draft may ask
+    for payment of an invoice under open dispute."""
     from .rules import active_rules
 
     if not isinstance(policy, Policy):
@@ -142,15 +143,12 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
     if isinstance(draft, str):
         draft = Draft(body=draft)
     as_of = account.effective_as_of(as_of or (assessment.as_of if assessment else None))
-    own_tier, disputed_invoices = account_state(account, policy, as_of)
-    if assessment is not None:
-        own_tier = assessment.tier
-        disputed = assessment.approach == "pause_dispute"
-    else:
-        disputed = bool(disputed_invoices)
+    if assessment is None:
+        assessment = _assessment(account, policy, as_of)
+    disputed_invoices = frozenset(d.invoice for d in account.disputes if d.status == "open")
     text = draft.text()
-    ctx = Context(draft, text, account, policy, own_tier if tier is None else tier, as_of,
-                  disputed_invoices, disputed)
+    ctx = Context(draft, text, account, policy, assessment.tier if tier is None else tier, as_of,
+                  disputed_invoices, assessment.approach == "pause_dispute")
     findings = []
     for rule, severity, options in active_rules(policy):
         for hit in rule.check(ctx, options):
@@ -178,15 +176,10 @@ def _cached(account: Account, policy: Policy, as_of: date, key: str, make):
     return values[key]
 
 
-def account_state(account: Account, policy: Policy, as_of: date) -> tuple[int, frozenset[str]]:
-    """(tier, invoices under open dispute): the tier of the oldest unpaid, undisputed invoice."""
-    def compute() -> tuple[int, frozenset[str]]:
-        disputed = frozenset(d.invoice for d in account.disputes if d.status == "open")
-        days = [(as_of - inv.due).days for inv in account.invoices
-                if inv.open_balance > 0 and inv.number not in disputed]
-        return policy.tier_for(max(days, default=0)), disputed
+def _assessment(account: Account, policy: Policy, as_of: date) -> Assessment:
+    from .analysis import analyze
 
-    return _cached(account, policy, as_of, "state", compute)
+    return _cached(account, policy, as_of, "assessment", lambda: analyze(account, policy, as_of))
 
 
 def _facts(account: Account, policy: Policy, as_of: date) -> Facts:

@@ -45,10 +45,11 @@ def accounts() -> dict[tuple[str, bool], Account]:
     for terms, file in (("secured", "guard-account-secured.json"), ("plain", "guard-account.json")):
         account = load_account(DATA / file)
         out[(terms, False)] = account
-        # the disputed invoice is one the corpus never names, so only the dispute state is tested here
-        # (the dispute-demand rule has its own tests)
-        dispute = Dispute(invoice="INV-1077", opened=account.invoices[1].due, reason="pricing question")
-        out[(terms, True)] = account.model_copy(update={"disputes": [dispute]})
+        # every overdue invoice under open dispute (the dispute stage), numbered so that no corpus
+        # sentence names one: the dispute-demand rule has its own tests
+        invoices = [inv.model_copy(update={"number": f"INV-90{i}"}) for i, inv in enumerate(account.invoices)]
+        disputes = [Dispute(invoice=inv.number, opened=inv.due, reason="pricing question") for inv in invoices]
+        out[(terms, True)] = account.model_copy(update={"invoices": invoices, "disputes": disputes})
     return out
 
 

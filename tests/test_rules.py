@@ -75,8 +75,12 @@ def disputed(account, invoice="INV-1042"):
 
 def test_open_dispute_means_no_pressure():
     text = GOOD + "\n\nThis is urgent: we need it paid immediately."
-    assert "open-dispute" in rule_ids(text, disputed(PLAIN, "INV-1077"), tier=4)
+    everything_disputed = PLAIN.model_copy(update={"disputes": [
+        Dispute(invoice=number, opened=date(2026, 10, 15)) for number in ("INV-1042", "INV-1077")]})
+    assert "open-dispute" in rule_ids(text, everything_disputed, tier=4)
     assert "open-dispute" not in rule_ids(text, PLAIN, tier=4)
+    # one invoice disputed, another overdue: the account is not paused, only the disputed invoice is
+    assert "open-dispute" not in rule_ids(text, disputed(PLAIN, "INV-1077"), tier=4)
 
 
 def test_dispute_demand_on_the_disputed_invoice_only():
