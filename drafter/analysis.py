@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .models import (Account, Assessment, Factor, Factors, Flag, InvoiceStatus, NextAction, Signal)
+from .models import Account, Assessment, Signal
 from .money import format_money
 from .policy import Policy, load_policy
-from .signals import (ACCELERATION, PATIENCE, TEXT_WINDOW_DAYS, detect, is_customer_voice,
+from .signals import (ACCELERATION, PATIENCE, TEXT_WINDOW_DAYS, PromiseOutcome, detect, is_customer_voice,
                       late_disputes, promise_outcomes, text_cues, unanswered_contacts)
 
 __all__ = ["analyze", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
@@ -46,13 +47,14 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
     `policy` is a Policy, a pack name or path, or None for the default pack. `as_of` overrides the
     account's own `as_of` (which defaults to today)."""
     facts = _Facts.gather(account, _policy(policy), account.effective_as_of(as_of))
-    factors = Factors(value=_value(facts), history=_history(facts), context=_context(facts),
-                      risk=_risk(facts))
+    factors = {"value": _value(facts), "history": _history(facts), "context": _context(facts),
+               "risk": _risk(facts)}
     approach, approach_reason = _approach(facts, factors)
-    tone = _tone(facts.tier, approach, factors.history.level, bool(facts.signal_ids & set(PATIENCE)))
+    tone = _tone(facts.tier, approach, factors["history"]["level"], bool(facts.signal_ids & set(PATIENCE)))
     sender_role = _sender_role(facts.tier, approach)
     recipients, cc = _addressees(facts, approach, sender_role)
-    return Assessment(
+    # One validation of plain data builds every nested model at once: much faster than one by one.
+    return Assessment.model_validate(dict(
         as_of=facts.as_of,
         customer=account.customer.name,
         tier=facts.tier,
@@ -63,7 +65,6 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         balances=facts.balances,
         overdue_balances=facts.overdue_balances,
         total_balance=facts.balances.get(facts.currency, Decimal("0.00")) if facts.currency else None,
-        invoices=facts.statuses,
         write_off_review=facts.write_off_review,
         factors=factors,
         signals=facts.signals,
@@ -77,8 +78,9 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         next_action=_next_action(facts, approach, recipients),
         allowed_categories=facts.policy.allowed_categories(account, facts.tier,
                                                            disputed=approach == "pause_dispute"),
+        invoices=[status._asdict() for status in facts.statuses],
         flags=_flags(facts, factors),
-    )
+    ))
 
 
 def _policy(policy: Policy | str | None) -> Policy:
@@ -93,6 +95,20 @@ def _named_policy(name: str | None) -> Policy:
     return load_policy(name)
 
 
+class _Status(NamedTuple):
+    """An open invoice as the analysis sees it (becomes an InvoiceStatus in the assessment)."""
+
+    number: str
+    currency: str
+    amount: Decimal
+    balance: Decimal
+    due: date
+    days_past_due: int  # negative while not yet due
+    tier: int
+    disputed: bool
+    paused: bool
+
+
 @dataclass
 class _Facts:
     """What every rule needs, computed once per account."""
@@ -100,8 +116,8 @@ class _Facts:
     account: Account
     policy: Policy
     as_of: date
-    statuses: list[InvoiceStatus]
-    oldest: InvoiceStatus | None  # the oldest unpaid, undisputed invoice
+    statuses: list[_Status]
+    oldest: _Status | None  # the oldest unpaid, undisputed invoice
     days_past_due: int
     tier: int
     balances: dict[str, Decimal]
@@ -109,6 +125,7 @@ class _Facts:
     currency: str | None
     signals: list[Signal]
     signal_ids: set[str]
+    outcomes: list[PromiseOutcome]
     open_disputes: dict[str, date]  # invoice number -> opened
     late_dispute_indexes: set[int]
     cues: set[str]
@@ -125,7 +142,7 @@ class _Facts:
                 continue
             days = (as_of - invoice.due).days
             disputed = invoice.number in open_disputes
-            statuses.append(InvoiceStatus(
+            statuses.append(_Status(
                 number=invoice.number, currency=invoice.currency, amount=invoice.amount, balance=balance,
                 due=invoice.due, days_past_due=days, tier=policy.tier_for(days), disputed=disputed,
                 paused=disputed))
@@ -140,12 +157,13 @@ class _Facts:
             if status.days_past_due > 0 and not status.paused:
                 overdue[status.currency] = overdue.get(status.currency, Decimal("0.00")) + status.balance
         currencies = set(balances) or {i.currency for i in account.invoices}
-        signals = detect(account, as_of)
+        outcomes = promise_outcomes(account, as_of)
+        signals = detect(account, as_of, outcomes)
         facts = cls(
             account=account, policy=policy, as_of=as_of, statuses=statuses, oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
-            signals=signals, signal_ids={s.id for s in signals}, open_disputes=open_disputes,
+            signals=signals, signal_ids={s.id for s in signals}, outcomes=outcomes, open_disputes=open_disputes,
             late_dispute_indexes={i for i, _ in late_disputes(account)}, cues=_cues(account, as_of),
             recovering=_recovering(account, as_of), write_off_review=False,
         )
@@ -232,7 +250,7 @@ def _tier_reason(facts: _Facts) -> str:
 
 # ---- the four factors --------------------------------------------------------------------------
 
-def _value(facts: _Facts) -> Factor:
+def _value(facts: _Facts) -> dict[str, Any]:
     customer = facts.account.customer
     bands = facts.policy.value_bands
     revenue = customer.annual_revenue
@@ -257,13 +275,13 @@ def _value(facts: _Facts) -> Factor:
         facts_out.append(f"customer since {customer.customer_since.year} ({tenure:g} years)")
     if customer.growing is not None:
         facts_out.append("growing" if customer.growing else "not growing")
-    return Factor(level=level, facts=facts_out, metrics={
+    return dict(level=level, facts=facts_out, metrics={
         "annual_revenue": revenue, "strategic": customer.strategic, "growing": customer.growing,
         "tenure_years": tenure, "high_from": bands.high_revenue, "low_below": bands.low_revenue,
     })
 
 
-def _history(facts: _Facts) -> Factor:
+def _history(facts: _Facts) -> dict[str, Any]:
     account = facts.account
     lateness = [(p.date, p.days_late) for p in account.payments if p.days_late is not None]
     lateness.sort()
@@ -272,7 +290,7 @@ def _history(facts: _Facts) -> Factor:
     avg_late = (sum(max(d, 0) for d in late_days) / len(late_days)) if late_days else None
     explained = "temporary_issue" in facts.cues or bool(facts.signal_ids & set(PATIENCE))
     trend, trend_fact = _trend(late_days, on_time_rate, avg_late, facts.days_past_due, explained)
-    outcomes = promise_outcomes(account, facts.as_of)
+    outcomes = facts.outcomes
     kept = sum(1 for o in outcomes if o.outcome == "kept")
     broken = sum(1 for o in outcomes if o.outcome == "broken")
     pending = sum(1 for o in outcomes if o.outcome == "pending")
@@ -306,7 +324,7 @@ def _history(facts: _Facts) -> Factor:
         level = "strong"
     else:
         level = "mixed"
-    return Factor(level=level, facts=facts_out, metrics={
+    return dict(level=level, facts=facts_out, metrics={
         "payments": len(late_days), "on_time_rate": round(on_time_rate, 3) if on_time_rate is not None else None,
         "avg_days_late": round(avg_late, 1) if avg_late is not None else None, "trend": trend,
         "promises_kept": kept, "promises_broken": broken, "promises_pending": pending,
@@ -337,7 +355,7 @@ def _trend(late_days: list[int], on_time_rate: float | None, avg_late: float | N
     return "steady", None
 
 
-def _context(facts: _Facts) -> Factor:
+def _context(facts: _Facts) -> dict[str, Any]:
     ids = facts.signal_ids
     facts_out = []
     for number, opened in sorted(facts.open_disputes.items()):
@@ -378,14 +396,14 @@ def _context(facts: _Facts) -> Factor:
         level = "quiet"
     if not facts_out:
         facts_out.append("nothing notable on file")
-    return Factor(level=level, facts=facts_out, metrics={
+    return dict(level=level, facts=facts_out, metrics={
         "open_disputes": sorted(facts.open_disputes), "still_ordering": ordering,
         "unanswered_contacts": len(unanswered), "temporary_issue": "temporary_issue" in facts.cues,
         "excuses": excuses, "last_outbound": facts.last_outbound,
     })
 
 
-def _risk(facts: _Facts) -> Factor:
+def _risk(facts: _Facts) -> dict[str, Any]:
     account, terms = facts.account, facts.account.terms
     starts = facts.policy.tiers.starts
     score = 0
@@ -429,7 +447,7 @@ def _risk(facts: _Facts) -> Factor:
         score += 1
     score += len(facts.signal_ids & {"going_dark", "operational_red_flags"})
     level = "high" if score >= 4 else "medium" if score >= 2 else "low"
-    return Factor(level=level, facts=facts_out, metrics={
+    return dict(level=level, facts=facts_out, metrics={
         "open_balances": facts.balances, "overdue_balances": facts.overdue_balances,
         "oldest_days_past_due": facts.days_past_due,
         "share_of_ar": round(share, 4) if share is not None else None,
@@ -441,8 +459,8 @@ def _risk(facts: _Facts) -> Factor:
 
 # ---- decision matrix, tone, people -------------------------------------------------------------
 
-def _approach(facts: _Facts, factors: Factors) -> tuple[str, str]:
-    value, history = factors.value.level, factors.history.level
+def _approach(facts: _Facts, factors: dict[str, Any]) -> tuple[str, str]:
+    value, history = factors["value"]["level"], factors["history"]["level"]
     ids = facts.signal_ids
     acceleration = sorted(ids & set(ACCELERATION))
     paused = [s.number for s in facts.statuses if s.paused]
@@ -453,7 +471,7 @@ def _approach(facts: _Facts, factors: Factors) -> tuple[str, str]:
                                  f"the dispute first, then restart the clock{caution}")
     if value == "high":
         if history in ("strong", "none") and not acceleration and facts.tier <= 3:
-            temporary = " and a temporary issue" if factors.context.level in ("temporary_issue", "engaged") else ""
+            temporary = " and a temporary issue" if factors["context"]["level"] in ("temporary_issue", "engaged") else ""
             return "patience", (f"high value, {history} history{temporary}: talk first and work on a "
                                 f"solution together")
         why = [f"{history} history"] + ([f"signals: {', '.join(acceleration)}"] if acceleration else [])
@@ -533,7 +551,7 @@ def _addressees(facts: _Facts, approach: str, sender_role: str) -> tuple[list[st
 
 # ---- next action -------------------------------------------------------------------------------
 
-def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> NextAction:
+def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> dict[str, Any]:
     who = recipients[0] if recipients else "the customer"
     account, as_of = facts.account, facts.as_of
     unanswered = _unanswered_disputes(facts)
@@ -544,7 +562,7 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> NextAct
             action = (f"update {who} on the dispute on {min(facts.open_disputes)}: what we found and "
                       f"what happens next")
         return _action(action, "dispute_acknowledgement", "email", as_of)
-    outcomes = promise_outcomes(account, as_of)
+    outcomes = facts.outcomes
     pending = [o for o in outcomes if o.outcome == "pending"]
     if pending:
         promise = account.promises[pending[-1].index]
@@ -572,7 +590,7 @@ def _unanswered_disputes(facts: _Facts) -> list[str]:
                              for c in facts.account.communications))
 
 
-def _tier_action(facts: _Facts, approach: str, who: str) -> NextAction:
+def _tier_action(facts: _Facts, approach: str, who: str) -> dict[str, Any]:
     tier, oldest = facts.tier, facts.oldest
     if oldest is None:
         recent = [p for p in facts.account.payments if p.date <= facts.as_of]
@@ -616,52 +634,56 @@ def _after_last_contact(facts: _Facts) -> date:
     return max(facts.as_of, last + timedelta(days=wait)) if last else facts.as_of
 
 
-def _action(action: str, kind: str, channel: str, due: date) -> NextAction:
+def _action(action: str, kind: str, channel: str, due: date) -> dict[str, Any]:
     if due.weekday() >= 5:  # no collections contact at the weekend: move to Monday
         due += timedelta(days=7 - due.weekday())
-    return NextAction(action=action, kind=kind, channel=channel, due=due)
+    return dict(action=action, kind=kind, channel=channel, due=due)
 
 
 # ---- flags -------------------------------------------------------------------------------------
 
-def _flags(facts: _Facts, factors: Factors) -> list[Flag]:
+def _flag(id: str, message: str) -> dict[str, str]:
+    return {"id": id, "message": message}
+
+
+def _flags(facts: _Facts, factors: dict[str, Any]) -> list[dict[str, str]]:
     account, terms = facts.account, facts.account.terms
     flags = []
     if all(s.days_past_due <= 0 for s in facts.statuses):
-        flags.append(Flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
+        flags.append(_flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
                                                          "most a courtesy reminder."))
     if len(facts.balances) > 1:
-        flags.append(Flag(id="mixed_currency", message=f"Balances in {', '.join(sorted(facts.balances))} "
+        flags.append(_flag(id="mixed_currency", message=f"Balances in {', '.join(sorted(facts.balances))} "
                           "are shown per currency and never added together."))
     for status in facts.statuses:
         if status.paused:
-            flags.append(Flag(id="invoice_paused", message=f"{status.number} is under dispute since "
+            flags.append(_flag(id="invoice_paused", message=f"{status.number} is under dispute since "
                               f"{facts.open_disputes[status.number]}: leave it out of any demand."))
     partial = [s for s in facts.statuses if s.balance < s.amount]
     if partial:
-        flags.append(Flag(id="partial_payments", message="Partly paid: " + "; ".join(
+        flags.append(_flag(id="partial_payments", message="Partly paid: " + "; ".join(
             f"{s.number} {facts.money(s.balance, s.currency)} left of {facts.money(s.amount, s.currency)}"
             for s in partial) + ". Thank them for what came in and ask for the rest."))
-    if factors.value.level == "high" and facts.tier == 4:
-        flags.append(Flag(id="executive_signoff_required", message="High-value account at the final "
+    if factors["value"]["level"] == "high" and facts.tier == 4:
+        flags.append(_flag(id="executive_signoff_required", message="High-value account at the final "
                           "stage: suspension, referral or legal steps need an executive's sign-off."))
     if facts.write_off_review:
-        flags.append(Flag(id="write_off_review", message=f"{facts.days_past_due} days past due with no "
+        flags.append(_flag(id="write_off_review", message=f"{facts.days_past_due} days past due with no "
                           f"payment or reply in {RECOVERY_WINDOW_DAYS} days: review for write-off."))
     if terms.lien_rights and terms.lien_deadline:
         days = (terms.lien_deadline - facts.as_of).days
         if days < 0:
-            flags.append(Flag(id="lien_deadline_passed", message=f"The lien deadline passed on "
+            flags.append(_flag(id="lien_deadline_passed", message=f"The lien deadline passed on "
                               f"{terms.lien_deadline}: do not mention a lien."))
         elif days <= LIEN_WARNING_DAYS and facts.days_past_due > 0:
-            flags.append(Flag(id="lien_deadline_near", message=f"Lien rights end on {terms.lien_deadline} "
+            flags.append(_flag(id="lien_deadline_near", message=f"Lien rights end on {terms.lien_deadline} "
                               f"({days} days): decide on filing before then."))
-    if factors.risk.metrics["ongoing_exposure"] and facts.tier >= 3:
-        flags.append(Flag(id="ongoing_exposure", message="Still shipping on credit while seriously "
+    if factors["risk"]["metrics"]["ongoing_exposure"] and facts.tier >= 3:
+        flags.append(_flag(id="ongoing_exposure", message="Still shipping on credit while seriously "
                           "overdue: consider a credit hold."))
     if facts.tier >= 3 and not any(c.decision_maker for c in account.contacts):
-        flags.append(Flag(id="no_decision_maker", message="No decision maker on file: find out who "
+        flags.append(_flag(id="no_decision_maker", message="No decision maker on file: find out who "
                           "approves payments."))
     if not any(c.email for c in account.contacts):
-        flags.append(Flag(id="no_email", message="No contact email on file."))
+        flags.append(_flag(id="no_email", message="No contact email on file."))
     return flags

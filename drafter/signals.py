@@ -269,13 +269,13 @@ def text_cues(text: str) -> set[str]:
             if _may_match(cue, lowered) and _pattern(cue, ignore_case).search(folded)}
 
 
-def detect(account: Account, as_of: date) -> list[Signal]:
+def detect(account: Account, as_of: date, outcomes: list[PromiseOutcome] | None = None) -> list[Signal]:
     """Every signal in `account` as of `as_of`, patience signals first, each id at most once per
     source (a broken promise per promise, a partial payment per invoice, a text signal per note)."""
     signals: list[Signal] = []
     signals += _partial_payments(account)
     signals += _proactive_contacts(account, as_of)
-    signals += _broken_promises(account, as_of)
+    signals += _broken_promises(outcomes if outcomes is not None else promise_outcomes(account, as_of))
     signals += _going_dark(account, as_of)
     signals += _late_disputes(account)
     signals += _text(account, as_of)
@@ -325,9 +325,8 @@ def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
     return out
 
 
-def _broken_promises(account: Account, as_of: date) -> list[Signal]:
-    return [_signal("broken_promise", o.reason, f"promises[{o.index}]")
-            for o in promise_outcomes(account, as_of) if o.outcome == "broken"]
+def _broken_promises(outcomes: list[PromiseOutcome]) -> list[Signal]:
+    return [_signal("broken_promise", o.reason, f"promises[{o.index}]") for o in outcomes if o.outcome == "broken"]
 
 
 def _going_dark(account: Account, as_of: date) -> list[Signal]:

@@ -1,0 +1,125 @@
+"""How fast the analysis is: accounts per second in process, and the cold start of `drafter analyze`.
+
+    python benchmarks/bench_analyze.py [--accounts 10000] [--runs 7]
+
+Targets: at least 5,000 accounts/s on one core; `drafter analyze FILE` under 250 ms from process
+start to exit, without importing the LLM client (openai) or the HTTP server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = date(2026, 11, 23)
+PHRASES = [
+    "Reminder sent with the payment link.", "Left a voicemail for {name}.",
+    "{name} said the payment goes out in Friday's check run.", "{name} will wire it on the {day}th.",
+    "{name} explained the delay is because of their new ERP system.", "Working on it, should be soon.",
+    "Heard they laid off part of the {place} team.", "They are paying the vendors who work with them first.",
+    "{name} asked for a copy of invoice {invoice}.", "Statement of account emailed to {name}.",
+]
+NAMES = ["Dana", "Sam", "Priya", "Luis", "Keisha", "Omar", "Helen", "Rob", "Marisol", "Victor"]
+PLACES = ["Dayton", "Tulsa", "Reno", "Austin", "Boise"]
+
+
+def generated_account(rng: random.Random, index: int) -> dict:
+    """A varied, realistic account: 1-6 invoices, some history, a few free-text communications."""
+    invoices = []
+    for n in range(rng.randint(1, 6)):
+        due = AS_OF - timedelta(days=rng.randint(-30, 240))
+        amount = rng.randint(10_000, 9_000_000)
+        balance = amount if rng.random() < 0.8 else amount // 2
+        invoices.append({"number": f"INV-{index}-{n}", "amount": f"{amount / 100:.2f}",
+                         "balance": f"{balance / 100:.2f}", "currency": "USD" if rng.random() < 0.95 else "EUR",
+                         "issued": (due - timedelta(days=30)).isoformat(), "due": due.isoformat()})
+    def text() -> str:
+        return rng.choice(PHRASES).format(name=rng.choice(NAMES), day=rng.randint(1, 28),
+                                          place=rng.choice(PLACES), invoice=invoices[0]["number"])
+    return {
+        "as_of": AS_OF.isoformat(),
+        "customer": {"name": f"Customer {index}", "annual_revenue": f"{rng.randint(5_000, 900_000)}.00",
+                     "industry": rng.choice(["saas", "construction", "freight", "staffing", "general"])},
+        "contacts": [{"name": "AP Desk", "email": f"ap{index}@customer.example", "role": "ap"},
+                     {"name": "Finance Lead", "email": f"cfo{index}@customer.example", "role": "cfo",
+                      "decision_maker": True}],
+        "invoices": invoices,
+        "payments": [{"date": (AS_OF - timedelta(days=rng.randint(30, 400))).isoformat(), "amount": "100.00",
+                      "days_late": rng.randint(-2, 60)} for _ in range(rng.randint(0, 8))],
+        "promises": [{"made_on": (AS_OF - timedelta(days=20)).isoformat(),
+                      "promised_for": (AS_OF - timedelta(days=rng.randint(-10, 15))).isoformat(),
+                      "amount": "250.00", "kept": rng.choice([None, True, False])}
+                     for _ in range(rng.randint(0, 2))],
+        "communications": [{"date": (AS_OF - timedelta(days=rng.randint(0, 100))).isoformat(),
+                            "channel": rng.choice(["email", "call"]),
+                            "direction": rng.choice(["inbound", "outbound", "outbound"]),
+                            "responded": rng.choice([None, True, False]), "summary": text()}
+                           for _ in range(rng.randint(0, 5))],
+        "notes": [text()] if rng.random() < 0.3 else [],
+        "terms": {"late_fee": rng.choice([None, "1.5% per month"])},
+        "company_total_ar": "2500000.00",
+    }
+
+
+def throughput(count: int) -> float:
+    from drafter.analysis import analyze
+    from drafter.models import Account
+    from drafter.policy import load_policy
+
+    rng = random.Random(42)
+    accounts = [Account.model_validate(generated_account(rng, i)) for i in range(count)]
+    policy = load_policy()
+    analyze(accounts[0], policy)  # warm up caches that a long batch would have warm anyway
+    start = time.perf_counter()
+    for account in accounts:
+        analyze(account, policy)
+    return count / (time.perf_counter() - start)
+
+
+def cold_start(runs: int) -> tuple[float, float, list[str]]:
+    """Median wall time of `drafter analyze FILE` in a fresh process, the same for a bare
+    interpreter (the floor no command can beat on this machine), and heavy modules imported."""
+    account = ROOT / "examples" / "accounts" / "acme-saas.json"
+    command = [sys.executable, "-m", "drafter", "analyze", str(account)]
+    bare = [sys.executable, "-c", "pass"]
+
+    def median(cmd: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times) * 1000
+
+    probe = ("import sys, runpy; sys.argv = ['drafter', 'analyze', sys.argv[1]]\n"
+             "try:\n    runpy.run_module('drafter', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "import json; print(json.dumps([m for m in ('openai', 'fastapi', 'uvicorn', 'jinja2', 'httpx', 'rich')"
+             " if m in sys.modules]))")
+    proc = subprocess.run([sys.executable, "-c", probe, str(account)], capture_output=True, text=True, check=True)
+    heavy = json.loads(proc.stdout.strip().splitlines()[-1])
+    return median(command), median(bare), heavy
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    rate = throughput(args.accounts)
+    print(f"analysis: {args.accounts:,} accounts at {rate:,.0f} accounts/s (target >= 5,000/s)")
+    command_ms, bare_ms, heavy = cold_start(args.runs)
+    print(f"cold start: drafter analyze FILE {command_ms:.0f} ms median of {args.runs} "
+          f"(target < 250 ms; a bare `python -c pass` takes {bare_ms:.0f} ms here)")
+    print(f"heavy modules imported by analyze: {', '.join(heavy) or 'none'} (openai must not be)")
+
+
+if __name__ == "__main__":
+    main()
