@@ -47,9 +47,36 @@ class Context:
 
     @cached_property
     def statements(self) -> list[Any]:
+        """What the draft asserts, less the wording the pack itself requires (a debt-collector
+        disclosure is not a threat of referral)."""
         from .classify import classify
 
-        return classify(self.text)
+        mandated = self.mandated_spans
+        return [s for s in classify(self.text)
+                if not any(a <= s.start and s.end <= b for a, b in mandated)]
+
+    @cached_property
+    def mandated_spans(self) -> list[tuple[int, int]]:
+        import re
+
+        jurisdiction = self.policy.jurisdiction
+        if jurisdiction is None:
+            return []
+        spans = []
+        for wording in (jurisdiction.disclosure, jurisdiction.opt_out):
+            if wording:
+                pattern = r"\s+".join(re.escape(word) for word in wording.split())
+                spans += [m.span() for m in re.finditer(pattern, self.text, re.I)]
+        if jurisdiction.disclosure:
+            from .rules import _DISCLOSURE
+
+            spans += [self._sentence_around(m.span()) for m in _DISCLOSURE.finditer(self.text)]
+        return spans
+
+    def _sentence_around(self, span: tuple[int, int]) -> tuple[int, int]:
+        starts = [a for a, _ in self.sentences if a <= span[0]]
+        ends = [b for _, b in self.sentences if b >= span[1]]
+        return (max(starts, default=span[0]), min(ends, default=span[1]))
 
     @cached_property
     def facts(self) -> Facts:

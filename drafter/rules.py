@@ -396,18 +396,23 @@ def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
         if following is not None:
             repeated[following.start] = _count(match.group("count"))
     targets = facts.balance_targets
-    quoted = [a for a in amounts if a.value in targets and a.start not in repeated]
-    parts = [a for a in amounts if a not in quoted]
-    if not parts:
-        return
-    total = sum((a.value * repeated.get(a.start, 1) for a in parts), Decimal(0))
-    reference = max((a.value for a in quoted), default=None) or max(targets, default=Decimal(0))
-    if total == reference or (total < reference and _REMAINDER.search(text, start, end)):
-        pass
-    elif not (total in targets and not quoted):
-        yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not the "
-                  f"balance of {reference:,.2f}.", "Make the payments add up to the balance to the cent.")
-        return
+    value = {a.start: a.value * repeated.get(a.start, 1) for a in amounts}
+    total = sum(value.values(), Decimal(0))
+    # The paragraph may quote the balance the plan covers ("$10,000.00 in six payments: ...").
+    quoted = next((a for a in amounts if a.value in targets and a.start not in repeated
+                   and total - a.value == a.value), None)
+    parts = [a for a in amounts if a is not quoted]
+    if quoted is None:
+        quoted_values = [a.value for a in amounts if a.value in targets and a.start not in repeated]
+        reference = max(quoted_values, default=None) or max(targets, default=Decimal(0))
+        if total in targets or (total < reference and _REMAINDER.search(text, start, end)):
+            reference = total if total in targets else reference
+        else:
+            yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not "
+                      f"the balance of {reference:,.2f}.", "Make the payments add up to the balance to the cent.")
+            return
+    else:
+        reference = quoted.value
     first = parts[0].value
     minimum = reference * ctx.policy.offers.min_first_payment_pct / 100
     if first < minimum.quantize(Decimal("0.01")):
@@ -528,7 +533,12 @@ def _squash(text: str) -> str:
 @_builtin("required-elements", "block", "What the stage says every draft must contain (invoice number, "
           "amount, due date, a way to pay, a deadline, the way back, disclosures).")
 def _required_elements(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
-    for element in ctx.stage.require:
+    required = ctx.stage.require
+    if ctx.draft.kind == "dispute_acknowledgement":  # about the disputed invoice, whatever the tier
+        required = ctx.policy.stages["dispute"].require
+    elif ctx.draft.kind == "payment_thank_you":  # nothing is being asked for
+        required = [e for e in required if e in ("debt_collector_disclosure", "opt_out")]
+    for element in required:
         if not _has_element(ctx, element):
             what = _ELEMENT_TEXT.get(element, element)
             yield Hit(0, 0, f"Missing {what}: the stage requires it.", _element_suggestion(ctx, element))
