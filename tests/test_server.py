@@ -338,3 +338,28 @@ def test_a_busy_port_is_a_clear_error():
     assert result.returncode == 1
     assert f"Error: cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_drafts_use_the_configured_llm(tmp_path):
+    from llm_stub import Answer, StubServer, completion
+
+    offline = drafter.draft(account_model(), backend="offline").draft
+    reply = json.dumps({"subject": offline.subject, "body": offline.body})
+    with StubServer([Answer(body=completion(reply, model="stub-model"))], repeat_last=True) as stub:
+        db = tmp_path / "audit.db"
+        process, base = start_server(tmp_path, "--db", str(db), env_extra={
+            "OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "sk-test", "DRAFTER_MODEL": "stub-model"})
+        try:
+            response = httpx.post(f"{base}/v1/drafts", json={"account": ACCOUNT}, timeout=60)
+        finally:
+            stop_server(process)
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["provenance"]["backend"] == "llm", result["provenance"]
+    assert result["provenance"]["model"] == "stub-model"
+    assert result["draft"]["body"] == offline.body.strip()  # the reply parser trims it
+    assert result["report"]["passed"] is True
+    assert stub.requests, "the server never called the model endpoint"
+    with AuditLog(db) as log:
+        logged = log.list(limit=1)[0]
+    assert (logged.backend, logged.model) == ("llm", "stub-model")
