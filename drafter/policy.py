@@ -382,11 +382,12 @@ def _merged(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[tup
     nodes = [(str(path), node)]
     if not parent_name:
         return data, nodes
-    if parent_name in seen:
-        raise PolicyError(f"packs extend each other in a loop: {' -> '.join(seen + (parent_name,))}",
-                          file=str(path), field="extends")
+    here = seen + (str(path.resolve()),)
     parent_path = _parent_path(str(parent_name), path)
-    parent, parent_nodes = _merged(parent_path, seen + (data.get("name", path.stem),))
+    if str(parent_path.resolve()) in here:
+        chain = " -> ".join(Path(p).stem for p in here + (str(parent_path.resolve()),))
+        raise PolicyError(f"packs extend each other in a loop: {chain}", file=str(path), field="extends")
+    parent, parent_nodes = _merged(parent_path, here)
     return _deep_merge(parent, data), nodes + parent_nodes
 
 
