@@ -61,9 +61,13 @@ def _alt(*words: str) -> str:
     return "(?:" + "|".join(words) + ")"
 
 
+# A word inside a gap; a gap never runs across a subordinate clause ("hold while I pull up the account").
+_GAP_WORD = r"(?!(?:while|whenever|when|if|because|since|until|unless|although|though|whereas|but)\b)[\w'&-]+(?:[.,]\d+)*"
+
+
 def _gap(max_words: int) -> str:
     """Up to `max_words` intervening words, never crossing sentence punctuation."""
-    return rf"(?:[^\w.!?;]+[\w'&-]+(?:[.,]\d+)*){{0,{max_words}}}?[^\w.!?;]+"
+    return rf"(?:[^\w.!?;]+{_GAP_WORD}){{0,{max_words}}}?[^\w.!?;]+"
 
 
 _DOUBLING = frozenset({"refer", "transfer", "stop", "ship", "drop", "admit", "commit", "submit", "remit", "plan", "bar"})
@@ -88,7 +92,7 @@ MODAL = r"(?:will|'ll|would|'d|may|might|could|can|shall|must|is going to|are go
 BE = r"(?:be|been|being|is|are|was|were|get|gets|got|go|goes|'s|'re)"
 PAY_WORDS = (
     r"(?:pay|pays|paid|paying|payment|payments|remit|remits|remitted|remittance|settle|settled|settlement|"
-    r"clear|cleared|resolve|resolved|funds|wire|transfer|balance|amount|invoice|invoices|cheque|check|ach|"
+    r"clear|cleared|resolve|resolved|funds|wire|transfer|balance|amount|cheque|check|ach|"
     r"respond|response|reply|hear|contact|call|confirm|confirmation|arrange|sign|signed|submit|send|"
     r"bring|brought|receive|received|outstanding|overdue|arrears)"
 )
@@ -107,9 +111,9 @@ DATE = _alt(
     r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
     r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
 )
-WINDOW = rf"(?:within|in the next|over the next) (?:the next )?{NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|weeks?)"
+WINDOW = rf"(?:within(?: the next)?|(?<=the\s)next) {NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|weeks?)"
 FIRM_TIME = _alt(
-    rf"(?:by|before|no later than|not later than|on or before|prior to) (?:the )?(?:{DATE})",
+    rf"(?:by|before|(?<=no\s)later than|(?<=not\s)later than|prior to) (?:the )?(?:{DATE})",
     WINDOW,
 )
 
@@ -163,27 +167,25 @@ SUSPEND_ACT = _alt(
     _verb("deny") , r"pull(?:s|ed|ing)? the plug on",
 )
 SUSPEND_OBJ = _alt(
-    r"services?(?! (?:team|desk|invoice|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
+    r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
     r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
     r"access", r"log-?ins?", r"credentials", r"users?(?: accounts)?", r"seats", r"licen[cs]es?", r"subscriptions?",
     r"platform", r"portal", r"software", r"app", r"api(?: keys?)?", r"integrations?", r"workspaces?", r"dashboards?",
-    r"shipments?", r"shipping", r"deliver(?:y|ies)", r"(?:new |future |further |open |pending |any )?orders?", r"supply",
-    r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|net terms|payment terms|terms)",
-    r"support", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
+    r"shipments?", r"shipping", r"deliver(?:y|ies)", r"orders?", r"supply",
+    r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
+    r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?:{BE} |will |'ll |may |might |could |would )(?:\w+ )?(?P<act>suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would )(?:\w+ )?(?:suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))")
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(4)}(?P<act>on (?:a )?(?:credit |shipping |order |account )?hold)")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(3)}(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?P<act>stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active)))")
-_rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|no longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
-_rule("suspension", rf"\b(?P<act>(?:be|are|is) (?:unable|not able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
+_rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
+_rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|loss)) (?:of|to|in) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<act>no longer|not (?:be )?(?:able|in a position) to|unable to|cannot|can't|can not|won't be able to|will not be able to|(?:can't|cannot|won't|will not|not) continue to|no further)\b{_gap(3)}?\s*(?:\w+ )?(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
-_rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
+_rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance)(?: terms| basis| only)?)")
 
@@ -195,10 +197,10 @@ AGENCY = _alt(
     r"(?:third[- ]party |outside |external |professional |debt )collectors?",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
-    r"\b(?:to|with) a third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
+    r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
 _rule("collections_agency", rf"(?P<obj>{AGENCY})\b", "noun")
-_rule("collections_agency", r"(?P<act>(?:to|into|with|in|for|over to) (?:the )?collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep))")
+_rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep))")
 _rule("collections_agency", rf"(?P<act>sell|sells|sold|selling|assign|assigning|assigned)\b{_gap(2)}(?P<obj>(?:the |this |your )?(?:debt|account|balance|receivable|invoice)s?)\b(?! (?:manager|team))")
 
 # ---- legal_action --------------------------------------------------------
@@ -209,10 +211,10 @@ LEGAL_NOUN = _alt(
 LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
     r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|civil|circuit|superior) court",
-    r"(?:a |obtain |enter |secure |seek |get )(?:a )?(?:court )?judge?ment(?: against)?", r"judge?ment against",
-    r"(?:to|into|in|before) (?:a )?(?:court|a judge)\b(?! reporter| reporting)", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
+    r"(?:obtain|enter|secure|seek|get)(?: a)? (?:court )?judge?ment", r"(?:court |default |money )?judge?ments? against", r"(?:court|default) judge?ments?",
+    r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?<=before\sa\s)judge", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
-    r"notice of intent to lien", r"(?:payment )?bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
+    r"notice of intent to lien", r"bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
     r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?",
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
@@ -220,11 +222,11 @@ LEGAL_STRONG = _alt(
 )
 _rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
-_rule("legal_action", r"\b(?:will|to|'ll|may|might|could|would|not) (?P<act>sue)\b")
+_rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
 _rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
 _rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
-_rule("legal_action", rf"(?:our |the |an |outside |external |in-house )*(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be)\b{_gap(2)}?\s*(?P<act>contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
+_rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be)\b{_gap(2)}?\s*(?P<act>contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact)s?) from (?:our |an |the )*(?P<obj>{LEGAL_NOUN})")
 _rule("legal_action", rf"(?P<act>next steps?|final step|last step|only (?:option|step)){_gap(6)}(?P<obj>{LEGAL_NOUN}|court|legal)")
 _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:fees|costs)|costs of (?:legal action|litigation|court))", "noun")
@@ -235,8 +237,8 @@ BUREAU = _alt(
     r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
     r"paydex", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
-CREDIT_RECORD = r"(?:(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|payment (?:record|profile))"
-CREDIT_HARM = r"(?:report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|at risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
+CREDIT_RECORD = r"(?:(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
+CREDIT_HARM = r"(?:report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|(?<=at\s)risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
 _rule("credit_reporting", rf"(?P<obj>{BUREAU})\b", "noun")
 _rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
@@ -248,13 +250,13 @@ _rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)")
 _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))")
-_rule("personal_guarantee", rf"(?P<obj>you|your \w+|owners?|principals?|directors?|officers?)\b{_gap(3)}(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
+_rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
 
 # ---- repossession --------------------------------------------------------
 REPO_OBJ = _alt(
     r"equipment", r"machines?", r"machinery", r"excavators?", r"loaders?", r"forklifts?", r"(?:boom |scissor |aerial )?lifts?",
     r"cranes?", r"generators?", r"trailers?", r"trucks?", r"vehicles?", r"units?", r"rentals?", r"rented (?:items|gear|units|equipment)",
-    r"goods", r"merchandise", r"inventory", r"materials", r"products", r"(?:our|company) property", r"scaffold(?:ing)?", r"containers?",
+    r"goods", r"merchandise", r"inventory", r"materials", r"products", r"(?<=our\s)property", r"company property", r"scaffold(?:ing)?", r"containers?",
     r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
     r"devices", r"hardware", r"laptops?", r"kit", r"gear", r"assets", r"pumps?", r"heaters?", r"modules?", r"pallets?",
 )
@@ -263,11 +265,12 @@ REPO_ACT = _alt(
     r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"haul(?:s|ed|ing)? (?:away|off)",
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
 )
+MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently)\b")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
     r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns?\b|returned|"
-    r"to return|feedback|the phone|the conversation|the tab|payment|the balance|the costs?|the invoice|donat)"
+    r"to return|donat)"
 )
 _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
 _rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken back|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|towed|seized|recalled|demobili[sz]ed)\b")
@@ -295,10 +298,10 @@ _rule("late_fees", rf"(?P<obj>{LATE_FEE})", "noun")
 DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain")
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
-_rule("deadline", rf"(?P<act>you (?:have|will have|'ll have)|giv(?:e|es|ing) you|we can (?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
-_rule("deadline", rf"(?P<act>(?:final |firm |hard |payment |absolute |last )deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
+_rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
+_rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
-DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
+DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
 EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when)\b|\b\d+/\d+,? net \d+")
 DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
     r"|\bpayments? (?:made|sent|submitted|processed|initiated) (?:by|via|through|with|using) (?:card|credit card|debit card|ach|check|cheque|wire|bank|the portal)\b")
@@ -306,9 +309,9 @@ DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|co
 # ---- urgency -------------------------------------------------------------
 URGENCY = _alt(
     r"urgen(?:t|tly|cy)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
-    r"at once", r"right away", r"act (?:now|fast|quickly|today)", r"without (?:any )?(?:further |more )?delay", r"time[- ](?:sensitive|critical)",
-    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"no (?:further|more) (?:extensions|delays|excuses|chances|time)",
-    r"(?:cannot|can't|will not|won't|can no longer|are not able to) (?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
+    r"(?<=at\s)once", r"right away", r"act (?:now|fast|quickly|today)", r"without (?:any )?(?:further |more )?delay", r"time[- ](?:sensitive|critical)",
+    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
+    r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"requires? your (?:immediate |urgent |prompt )?attention", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
@@ -320,14 +323,14 @@ URGENCY_OUR_ACTION = _c(r"\b(?:we|i|it|access|service|your (?:access|service|acc
 # ---- abusive -------------------------------------------------------------
 INSULT = _alt(
     r"incompeten(?:t|ce|cy)", r"useless", r"pathetic", r"idiot\w*", r"stupid\w*", r"moron\w*", r"clowns?", r"lazy", r"laziness", r"deadbeats?",
-    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"an embarrassment", r"ridiculous", r"absurd", r"a joke", r"laughable", r"amateur\w*",
+    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"laughable", r"amateur\w*",
     r"clueless", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
-    r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"a sad excuse",
-    r"(?:your|more|endless|same|another|enough|tired of|sick of|fed up with) (?:\w+ )?excuses", r"grow up", r"get your act together", r"shame on you",
-    r"do your (?:job|jobs)", r"not rocket science", r"how hard (?:can|is) it", r"is it really that hard", r"(?:can't|cannot|couldn't) even",
-    r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"a mess", r"bunch of", r"who runs that place",
-    r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"no idea how to (?:run|manage|pay)", r"can't (?:seem to )?manage (?:a|your|to pay)",
-    r"a company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?",
+    r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
+    r"excuses", r"grow up", r"get your act together", r"shame on you",
+    r"do your (?:job|jobs)", r"(?<=not\s)rocket science", r"how hard (?:can|is) it", r"really that hard", r"(?:(?<=can't\s)|(?<=cannot\s)|(?<=couldn't\s))even\b",
+    r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"(?<=a\s)mess\b", r"bunch of", r"who runs that place",
+    r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
+    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?",
 )
 SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
@@ -336,32 +339,34 @@ _rule("abusive", rf"(?P<act>{INSULT})\b", "plain")
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
 _rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b")
-_rule("criminal_threat", rf"(?P<obj>police|law enforcement|the authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
-_rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|a crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
+_rule("criminal_threat", rf"(?P<obj>police|law enforcement|authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
+_rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|(?<=a\s)crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
 _rule("criminal_threat", rf"(?P<act>report\w*|treat\w*|refer\w*|consider\w*|classif\w*|pursu\w*|flag\w*|log\w*){_gap(4)}(?P<obj>as (?:fraud|theft|a crime|criminal|obtaining|a fraud)|for (?:fraud|theft|prosecution))")
-_rule("criminal_threat", r"\b(?P<act>(?:is|are|amounts to|constitutes?|could be considered|looks like|may be|would be|counts as|is nothing short of) (?:\w+ ){0,2}?(?P<obj>fraud|fraudulent|theft|stealing|a crime|criminal))\b(?! (?:prevention|team|department|alert|check|protection|detection))")
+_rule("criminal_threat", r"(?P<pred>fraud|fraudulent|theft|stealing|crime|criminal)\b(?! (?:prevention|team|department|alert|alerts|check|checks|protection|detection|background|squad))", "plain")
+
+CRIME_PREDICATE = _c(r"\b(?:is|are|was|amounts to|constitutes?|considered|looks like|may be|would be|counts as|nothing short of|tantamount to)\s+(?:\w+\s+){0,2}?$")
 
 # ---- violence ------------------------------------------------------------
 VIOLENCE = _alt(
-    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:we|i) know where (?:you|your)", r"(?:look|looking) over your shoulder",
-    r"you(?:'ll| will| are going to|'re going to| would) (?:\w+ )?(?:regret|be sorry)(?! to (?:hear|learn|see|know|read))", r"you(?:'d| had) better (?:watch|be careful|pay up|pay or|pay if|not)",
+    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s))know where (?:you|your)", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
+    r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
     r"accidents (?:happen|can happen)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
-    r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:a little|an unannounced|an unfriendly|a personal) visit",
+    r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|turn) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
-    r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"we have (?:our )?ways", r"(?:we|i) will find you", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
-    r"physical(?:ly)? (?:harm|force|confront)", r"it would be a shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
-    r"your (?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)",
+    r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
+    r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
+    r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)",
 )
 _rule("violence", rf"(?P<act>{VIOLENCE})", "plain")
 
 # ---- public_shaming ------------------------------------------------------
 THIRD_PARTY = _alt(
-    r"your (?:other )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers)",
-    r"other (?:suppliers|vendors|companies|businesses|customers|clients|firms|contractors|members|creditors)", r"(?:your )?(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
-    r"everyone|everybody|the public|the industry|the trade|the press|(?:the )?media|the news|(?:the )?local (?:paper|press|news)", r"chamber of commerce", r"(?:the )?better business bureau|bbb",
+    r"(?:(?<=your\s)|(?<=other\s))(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
+    r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
+    r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
     r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
-    r"our (?:whole |entire )?(?:network|other customers|other clients|partners|industry contacts|mailing list|newsletter)",
+    r"(?<=our\s)(?:network|partners|industry contacts|mailing list|newsletter)|(?<=our\sother\s)(?:customers|clients)|(?:(?<=whole\s)|(?<=entire\s))network",
 )
 TELL = _alt(
     _verb("tell"), r"told", _verb("inform"), _verb("notify"), r"let(?:ting)?", _verb("warn"), _verb("alert"), _verb("contact"), r"reach(?:es|ed|ing)? out to",
@@ -370,9 +375,10 @@ TELL = _alt(
 )
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+)? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read)\b")
-_rule("public_shaming", rf"\b(?:if|when|once|before) (?:\w+ ){{0,2}}?(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<act>heard|knew|learned|learnt|found out|were told|saw|read|got wind)\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|post|comment|warning) (?:about|of|on) (?:you|your)")
+CONDITIONAL_BEFORE = _c(r"\b(?:if|when|once|before)\s+(?:\w+\s+){0,2}$")
 READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
 SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to)\b")
 
@@ -380,11 +386,15 @@ SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w
 # Context: negation, reporting, offers, actors
 # --------------------------------------------------------------------------
 
+INVERTED_CUE = _c(
+    r"(?:no longer|not (?:be )?(?:able|in a position) to|unable to|cannot|can't|can not|won't be able to|"
+    r"(?:can't|cannot|won't|not) continue to|no further)\W+(?:\w+\W+){0,3}?$"
+)
 NEGATION = _c(
     r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
 )
 NEGATION_EXEMPT_AFTER = _c(
-    r"\s*(?:later than|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
+    r"\s*(?:later than|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
     r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|"
     r"(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage))\b"
@@ -403,20 +413,26 @@ POST_NEGATION = _c(r"^(?:\W+[\w']+){0,4}?\W+(?:not|never|no longer)\b(?!\W+yet\b
 CUSTOMER_ACTOR = _c(r"(?:\byou(?:'d|'ll|'re)?(?: (?:can|could|may|might|would|will|want|wish|need|decide|choose|prefer|like|are|ever|also|always|still|just|welcome|free))*(?: to)?|feel free to|at any time,?|you are welcome to|you're welcome to|ask us to|asked us to|requested that we|request to)\W+$")
 OFFER = _c(r"\b(?:happy to|glad to|pleased to|willing to|able to offer|can offer|could offer|option (?:to|of)|would you like|if you'd like|if you would like|if it helps|if that helps|at your request|on request|if you prefer|we can also|we could|offer to|offering to|is there anything|do you want us to|shall we)\b")
 # Statements attributed to the customer or someone else: "you mentioned", "as you said", "your lawyer said".
-REPORTED = _c(
-    r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just)? (?:mentioned|said|say|says|told (?:us|me)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|brought up|shared|confirmed|agreed|promised|committed|suggested|stated|claimed|claim|reported|were (?:worried|concerned|asking)|are (?:worried|concerned|asking)|seemed (?:worried|concerned))\b"
-    r"|\b(?:according to|per) (?:you|your)\b|\byour (?:email|message|note|letter|reply|voicemail|last email) (?:said|says|mentioned|stated|noted|asked)\b|\b(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|\bas discussed with your\b|\byou(?:'re| are| were)? (?:asking|wondering) (?:about|whether|if)\b"
+REPORTED_VERB = _c(
+    r"(?:mentioned|said|say|says|told (?:us|me)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|"
+    r"brought up|shared|confirmed|agreed|promised|committed|suggested|stated|claimed|claim|reported|asking|wondering)\b"
+)
+REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
+REPORTED_OTHER = _c(
+    r"(?:according to|per) (?:you|your)\b|(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|"
+    r"as discussed with your\b"
 )
 QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
 THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
 URL = _c(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
-SINGLE_QUOTED = _c(r"(?<![\w'])'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
+SINGLE_QUOTED = _c(r"'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
 CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
 
 SENTENCE_END = _c(r"[.!?]+(?=[\s\"')\]]|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 NEWLINE = _c(r"\n")
+CONTINUATION = _c(r"[ \t]*[a-z]")
 
 _TRANSLATE = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
@@ -434,15 +450,35 @@ def _normalize(text: str) -> str:
     return lowered.translate(_TRANSLATE)
 
 
-def _mask(norm: str, text: str) -> str:
-    """Blank out what the draft does not assert itself: quotes, replies, URLs, reported speech."""
+def _mask_quotes(norm: str, text: str) -> str:
+    """Blank out what the draft quotes rather than says: quoted lines and replies, quotations, URLs."""
     spans: list[tuple[int, int]] = []
-    for pattern in (QUOTED_LINE, THREAD_TAIL, URL, DOUBLE_QUOTED, SINGLE_QUOTED):
-        spans.extend(match.span() for match in pattern.finditer(norm))
-    spans.extend(match.span() for match in CURLY_SINGLE.finditer(text))
-    masked = _blank(norm, spans)
-    spans = [(m.start(), _reported_end(masked, m.end())) for m in REPORTED.finditer(masked)]
-    return _blank(masked, spans)
+    if ">" in norm:
+        spans.extend(match.span() for match in QUOTED_LINE.finditer(norm))
+    if "wrote:" in norm or "original message" in norm or "sent: " in norm:
+        spans.extend(match.span() for match in THREAD_TAIL.finditer(norm))
+    if "http" in norm or "www." in norm or "@" in norm:
+        spans.extend(match.span() for match in URL.finditer(norm))
+    if '"' in norm:
+        spans.extend(match.span() for match in DOUBLE_QUOTED.finditer(norm))
+    if "\u2018" in text:
+        spans.extend(match.span() for match in CURLY_SINGLE.finditer(text))
+    spans.extend(_single_quoted(norm))
+    return _blank(norm, spans)
+
+
+def _single_quoted(norm: str) -> list[tuple[int, int]]:
+    """'...' used as quotation marks (an apostrophe not preceded by a letter opens one)."""
+    spans = []
+    position = norm.find("'")
+    while position != -1:
+        if position == 0 or not (norm[position - 1].isalnum() or norm[position - 1] == "'"):
+            match = SINGLE_QUOTED.match(norm, position)
+            if match:
+                spans.append(match.span())
+                position = match.end()
+        position = norm.find("'", position + 1)
+    return spans
 
 
 def _reported_end(text: str, start: int) -> int:
@@ -450,7 +486,7 @@ def _reported_end(text: str, start: int) -> int:
     return stop.start() if stop else len(text)
 
 
-_c_reported_stop = _c(r"[.!?;\n]|,\s*(?:but|so|and|however)\b|\b(?:but|however)\b")
+_c_reported_stop = _c(r"[.!?](?=\s|$)|[;\n]|,\s*(?:but|so|and|however)\b|\b(?<!choice\s)(?<!option\s)(?<!alternative\s)(?:but|however)\b")
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -469,32 +505,35 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in SENTENCE_END.finditer(text):
-        spans.extend(_split_short_lines(text, start, match.end()))
-        start = match.end()
-    spans.extend(_split_short_lines(text, start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-def _split_short_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A line break ends a sentence after a short line (headers, greetings, bullets); long lines are wrapped prose."""
+def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
+    """Sentence spans. A line break also ends a sentence after a short line (headers, greetings,
+    signatures) unless the next line carries on in lower case; longer lines are wrapped prose."""
+    breaks = [match.end() for match in SENTENCE_END.finditer(norm)]
+    if "\n" in norm:
+        breaks.extend(_short_line_breaks(norm, original))
+        breaks.sort()
     spans = []
-    line_start = start
-    for match in NEWLINE.finditer(text, start, end):
-        if match.start() - line_start < 50:
-            spans.append((start, match.start()))
-            start = match.end()
-        line_start = match.end()
-    spans.append((start, end))
+    start = 0
+    for end in breaks:
+        if norm[start:end].strip():
+            spans.append((start, end))
+        start = max(start, end)
+    if norm[start:].strip():
+        spans.append((start, len(norm)))
     return spans
 
 
-# --------------------------------------------------------------------------
-# Assertion checks
-# --------------------------------------------------------------------------
+def _short_line_breaks(norm: str, original: str) -> list[int]:
+    breaks = []
+    line_start = 0
+    position = norm.find("\n")
+    while position != -1:
+        if position - line_start < 50 and not CONTINUATION.match(original, position + 1):
+            breaks.append(position + 1)
+        line_start = position + 1
+        position = norm.find("\n", line_start)
+    return breaks
+
 
 def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
     window_start = max(sentence_start, match_start - 160)
@@ -553,13 +592,19 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
     if category == "deadline":
         return _deadline_allows(norm, s_start, s_end, match)
     if category == "urgency":
-        adverbial = match.group(0) in ("immediately", "right away", "at once")
+        adverbial = match.group(0) in ("immediately", "right away", "once")
         return not (adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]))
+    if category == "suspension":
+        return not MISTAKE.search(norm, clause[0], clause[1])
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
+    if category == "criminal_threat" and match.groupdict().get("pred"):
+        return bool(CRIME_PREDICATE.search(norm, max(s_start, match.start() - 45), match.start()))
     if category == "abusive":
         return bool(SECOND_PERSON.search(norm, s_start, s_end)) and not APOLOGY.search(norm, s_start, s_end)
     if category == "public_shaming":
+        if match.groupdict().get("past") and not CONDITIONAL_BEFORE.search(norm, max(s_start, match.start() - 30), match.start()):
+            return False
         return not (SHAMING_BENIGN.search(norm, s_start, s_end) or READER_REQUEST.match(norm, clause[0], clause[1]))
     return True
 
@@ -572,7 +617,7 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
     span_start, span_end = match.span()
     if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
         return False
-    if DEADLINE_OUR_PROMISE.search(norm, max(s_start, span_start - 40), span_end):
+    if DEADLINE_OUR_PROMISE.search(norm, max(s_start, span_start - 60), span_end):
         return False
     return True
 
@@ -597,7 +642,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     strip_chars = " \t\n\"'*_#>-\u2022,;:()[]\u201c\u201d\u2018\u2019"
     while start < end and text[start] in strip_chars:
         start += 1
-    while end > start and text[end - 1] in strip_chars:
+    while end > start and (text[end - 1] in strip_chars or text[end - 1] in ".!?"):
         end -= 1
     return start, end
 
@@ -609,6 +654,11 @@ def _cue(match: re.Match[str]) -> str:
 
 def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int], clause: tuple[int, int]) -> bool:
     start, end = match.span()
+    if rule.kind == "inverted":  # "we can no longer | ship new orders": the negation is the threat
+        cue = INVERTED_CUE.search(norm, max(sentence[0], start - 60), start)
+        if cue is None:
+            return False
+        start = cue.start()
     if _is_negated(norm, sentence[0], start, end, rule):
         return False
     if rule.kind == "noun" and (_post_negated(norm, end, sentence[1]) or _cancelled(norm, clause[0], clause[1])):
@@ -620,20 +670,194 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
     return _category_allows(rule.category, norm, sentence, clause, match)
 
 
-def _sentence_statements(text: str, norm: str, sentence: tuple[int, int]) -> list[Statement]:
-    found: dict[tuple[str, int, int], Statement] = {}
-    for rule in RULES:
-        for match in rule.pattern.finditer(norm, sentence[0], sentence[1]):  # type: ignore[union-attr]
-            if not match.group(0).strip():
+TOKEN = _c(r"[a-z0-9]+")
+
+
+# --------------------------------------------------------------------------
+# Start anchors: a pattern is tried only where a word begins with one of the
+# (up to three-letter) prefixes its matches can start with, instead of being
+# scanned across the whole sentence.  The prefixes are derived from the
+# pattern itself, so adding a cue never needs a separate anchor list.
+# --------------------------------------------------------------------------
+
+_PREFIX_LEN = 8
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_CLOSED = "\0"  # the word ends here (a non-word character follows): an exact word
+_OPEN = "\1"  # anything may follow: a word prefix
+
+
+class _Anchored:
+    """Compiled patterns indexed by the word prefixes their matches can start with."""
+
+    __slots__ = ("patterns", "by_prefix", "scan", "cache")
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.patterns = patterns
+        self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
+        self.cache: dict[str, tuple[int, ...]] = {}
+        index: dict[str, list[int]] = {}
+        for number, pattern in enumerate(patterns):
+            starts = _start_prefixes(pattern.pattern)
+            if starts is None:
+                self.scan.append(number)
                 continue
-            clause = _clause_bounds(norm, sentence, match.start(), match.end())
-            if not _accept(norm, rule, match, sentence, clause):
-                continue
-            start, end = _trim(text, min(clause[0], match.start()), max(clause[1], match.end()))
-            key = (rule.category, start, end)
-            if key not in found:
-                found[key] = Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
-    return list(found.values())
+            for start in starts:  # exact words end with _CLOSED, prefixes do not
+                index.setdefault(start, []).append(number)
+        self.by_prefix = {key: tuple(numbers) for key, numbers in index.items()}
+
+    def for_word(self, word: str) -> tuple[int, ...]:
+        found = self.cache.get(word)
+        if found is None:
+            hits: set[int] = set()
+            key = word.translate(_DIGITS_AS_ZERO)
+            hits.update(self.by_prefix.get(key + _CLOSED, ()))
+            for length in range(1, min(len(key), _PREFIX_LEN) + 1):
+                hits.update(self.by_prefix.get(key[:length], ()))
+            found = tuple(sorted(hits))
+            if len(self.cache) > 50_000:
+                self.cache.clear()
+            self.cache[word] = found
+        return found
+
+
+def _start_prefixes(source: str) -> frozenset[str] | None:
+    """The word prefixes a match of `source` can start with, or None when any position is possible."""
+    from re import _constants as sre_constants, _parser as sre_parser  # parse-tree analysis, once per pattern
+
+    try:
+        prefixes = _sequence_prefixes(sre_parser.parse(source), sre_constants)
+    except (re.error, RecursionError, ValueError, TypeError):
+        return None
+    if prefixes is None:
+        return None
+    starts = {prefix.replace(_OPEN, "") if _CLOSED not in prefix else prefix for prefix in prefixes}
+    return None if starts & {"", _CLOSED} else frozenset(starts)
+
+
+def _done(prefix: str) -> bool:
+    return prefix.endswith((_CLOSED, _OPEN)) or len(prefix) >= _PREFIX_LEN
+
+
+def _join(prefix: str, more: str) -> str:
+    joined = prefix + more
+    for marker in (_CLOSED, _OPEN):
+        if marker in joined:
+            joined = joined[: joined.index(marker) + 1]
+    word = joined.rstrip(_CLOSED + _OPEN)
+    return joined if len(word) < _PREFIX_LEN else word[:_PREFIX_LEN]
+
+
+def _concat(left: set[str], right: set[str]) -> set[str]:
+    return {p for p in left if _done(p)} | {_join(p, q) for p in left if not _done(p) for q in right}
+
+
+def _sequence_prefixes(items, c) -> set[str] | None:  # type: ignore[no-untyped-def]
+    current = {""}
+    for op, value in items:
+        if all(_done(prefix) for prefix in current):
+            break
+        piece = _item_prefixes(op, value, c)
+        if piece is None:  # anything may follow: the prefixes built so far end here
+            if "" in current:
+                return None
+            return {prefix if _done(prefix) else prefix + _OPEN for prefix in current}
+        current = _concat(current, piece)
+        if len(current) > 5000:
+            return None
+    return current
+
+
+def _item_prefixes(op, value, c) -> set[str] | None:  # type: ignore[no-untyped-def]
+    if op is c.LITERAL:
+        char = chr(value).translate(_DIGITS_AS_ZERO)
+        return {char if char.isalnum() else _CLOSED}
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return {""}
+    if op is c.IN:
+        chars = _charset(value, c)
+        return None if chars is None else {ch if ch.isalnum() else _CLOSED for ch in chars}  # noqa: C401
+    if op is c.SUBPATTERN:
+        return _sequence_prefixes(value[-1], c)
+    if op is c.ATOMIC_GROUP:
+        return _sequence_prefixes(value, c)
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for alternative in value[1]:
+            prefixes = _sequence_prefixes(alternative, c)
+            if prefixes is None:
+                return None
+            union |= prefixes
+        return union
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _high, item = value
+        inner = _sequence_prefixes(item, c)
+        if inner is None:
+            return None
+        repeated = set(inner)
+        for _ in range(_PREFIX_LEN):
+            repeated |= _concat(repeated, inner)
+        return repeated | {""} if low == 0 else repeated
+    return None
+
+
+def _charset(items, c) -> set[str] | None:  # type: ignore[no-untyped-def]
+    chars: set[str] = set()
+    for op, value in items:
+        if op is c.LITERAL:
+            chars.add(chr(value).translate(_DIGITS_AS_ZERO))
+        elif op is c.RANGE and value[1] - value[0] <= 40:
+            chars.update(chr(code).translate(_DIGITS_AS_ZERO) for code in range(value[0], value[1] + 1))
+        elif op is c.CATEGORY and value is c.CATEGORY_DIGIT:
+            chars.add("0")
+        elif op is c.CATEGORY and value is c.CATEGORY_SPACE:
+            chars.update(" \n")
+        else:
+            return None
+    return chars
+
+
+def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int]) -> Statement | None:
+    clause = _clause_bounds(norm, sentence, match.start(), match.end())
+    if not _accept(norm, rule, match, sentence, clause):
+        return None
+    start, end = _trim(text, min(clause[0], match.start()), max(clause[1], match.end()))
+    return Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
+
+
+def _candidates(norm: str) -> list[tuple[int, int]]:
+    """(position, pattern number) for every word that can start a match of a pattern."""
+    index = _INDEX
+    cache = index.cache
+    found = []
+    for token in TOKEN.finditer(norm):
+        word = token.group()
+        numbers = cache.get(word)
+        if numbers is None:
+            numbers = index.for_word(word)
+        if numbers:
+            position = token.start()
+            found.extend((position, number) for number in numbers)
+    for number in index.scan:  # patterns whose first word cannot be predicted
+        found.extend((match.start(), number) for match in index.patterns[number].finditer(norm))
+    if index.scan:
+        found.sort()
+    return found
+
+
+def _reported_spans(norm: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches that report what the customer or someone else said ("you mentioned ...")."""
+    spans = []
+    for position, number in candidates:
+        if number == _REPORTED_VERB_NUMBER:
+            match = REPORTED_VERB.match(norm, position)
+            subject = match and REPORTED_SUBJECT.search(norm, max(0, position - 40), position)
+            if subject:
+                spans.append((subject.start(), _reported_end(norm, match.end())))
+        elif number == _REPORTED_OTHER_NUMBER:
+            match = REPORTED_OTHER.match(norm, position)
+            if match:
+                spans.append((match.start(), _reported_end(norm, match.end())))
+    return spans
 
 
 _compiled = False
@@ -666,9 +890,17 @@ def _compile_patterns() -> None:
     for name, value in list(module.items()):
         if isinstance(value, _Source):
             module[name] = re.compile(_flexible_spaces(value))
+    global _INDEX, _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER
     for rule in RULES:
         rule.pattern = re.compile(_flexible_spaces(rule.source))
+    patterns = [rule.pattern for rule in RULES]
+    _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER = len(patterns), len(patterns) + 1
+    _INDEX = _Anchored([*patterns, REPORTED_VERB, REPORTED_OTHER])  # type: ignore[list-item]
     _compiled = True
+
+
+_INDEX: _Anchored
+_REPORTED_VERB_NUMBER = _REPORTED_OTHER_NUMBER = -1
 
 
 def classify(text: str) -> list[Statement]:
@@ -677,10 +909,28 @@ def classify(text: str) -> list[Statement]:
         _compile_patterns()
     if not text or not text.strip():
         return []
-    norm = _mask(_normalize(text), text)
-    statements: list[Statement] = []
-    for sentence in _sentences(norm):
-        statements.extend(_sentence_statements(text, norm, sentence))
-    order = {name: index for index, name in enumerate(CATEGORIES)}
-    statements.sort(key=lambda s: (s.start, order[s.category], s.end))
-    return statements
+    norm = _mask_quotes(_normalize(text), text)
+    candidates = _candidates(norm)
+    if not candidates:
+        return []
+    reported = _reported_spans(norm, candidates)
+    sentences = _sentences(norm, text)
+    sentence_starts = [start for start, _ in sentences]
+    found: dict[tuple[str, int, int], Statement] = {}
+    for position, number in candidates:
+        if number >= _REPORTED_VERB_NUMBER:
+            continue
+        sentence = sentences[bisect_right(sentence_starts, position) - 1]
+        match = RULES[number].pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
+        if match is None or not match.group(0).strip():
+            continue
+        if reported and any(start < match.end() and match.start() < end for start, end in reported):
+            continue
+        statement = _statement(text, norm, RULES[number], match, sentence)
+        if statement is not None:
+            found.setdefault((statement.category, statement.start, statement.end), statement)
+    order = _CATEGORY_ORDER
+    return sorted(found.values(), key=lambda s: (s.start, order[s.category], s.end))
+
+
+_CATEGORY_ORDER = {name: index for index, name in enumerate(CATEGORIES)}

@@ -1,0 +1,193 @@
+"""Tests for the content classifier (drafter.classify) against the labelled corpus."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from drafter.classify import ALWAYS_FORBIDDEN, CATEGORIES, Statement, classify
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+NOTES = {"negation", "quote", "reassurance", "lookalike", "veiled", "paraphrase", "plain"}
+
+
+def _load_corpus() -> list[dict]:
+    cases = []
+    for path in sorted(CORPUS_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            cases.append({**case, "file": path.name})
+    return cases
+
+
+CORPUS = _load_corpus()
+THREATS = [case for case in CORPUS if case["asserts"]]
+SINGLE_SENTENCE_THREATS = [
+    case for case in THREATS
+    if "\n" not in case["text"] and '"' not in case["text"] and ". " not in case["text"]
+    and not case["text"].lower().startswith(("subject:", "final notice"))
+]
+
+
+def _flat(text: str) -> str:
+    """The classifier's view of text: lower case, straight quotes, dashes as commas, single spaces."""
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": ",", "\u2013": ","})
+    return " ".join(text.lower().translate(table).split())
+
+
+# --------------------------------------------------------------------------- corpus
+
+def test_corpus_is_well_formed() -> None:
+    ids = [case["id"] for case in CORPUS]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
+    assert len({case["text"] for case in CORPUS}) == len(CORPUS), "duplicate case texts"
+    for case in CORPUS:
+        assert set(case["asserts"]) <= set(CATEGORIES), case["id"]
+        assert case.get("note", "plain") in NOTES, case["id"]
+
+
+def test_corpus_covers_every_category_and_has_enough_traps() -> None:
+    covered = {category for case in CORPUS for category in case["asserts"]}
+    assert covered == set(CATEGORIES)
+    traps = [case for case in CORPUS if not case["asserts"]]
+    assert len(CORPUS) >= 450
+    assert len(traps) >= len(THREATS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case["id"] for case in CORPUS])
+def test_corpus_case(case: dict) -> None:
+    found = {statement.category for statement in classify(case["text"])}
+    assert found == set(case["asserts"]), [
+        (s.category, s.excerpt, s.cue) for s in classify(case["text"])
+    ]
+
+
+# --------------------------------------------------------------------------- statements
+
+@pytest.mark.parametrize("case", THREATS, ids=[case["id"] for case in THREATS])
+def test_spans_excerpts_and_cues(case: dict) -> None:
+    text = case["text"]
+    for statement in classify(text):
+        assert 0 <= statement.start < statement.end <= len(text)
+        assert text[statement.start:statement.end] == statement.excerpt
+        assert statement.excerpt == statement.excerpt.strip()
+        excerpt = _flat(statement.excerpt)
+        for part in statement.cue.split("+"):
+            kind, _, value = part.partition(":")
+            assert kind and value
+            assert _flat(value) in excerpt, (statement.cue, statement.excerpt)
+
+
+def test_excerpt_is_the_clause_not_the_whole_draft() -> None:
+    text = ("Hi Dana, thanks for the update on the audit. "
+            "If payment is not received by December 5, we will suspend your service. "
+            "Best regards, Priya")
+    statements = classify(text)
+    assert [s.category for s in statements] == ["deadline", "suspension"]
+    assert statements[0].excerpt == "If payment is not received by December 5"
+    assert statements[1].excerpt == "we will suspend your service"
+
+
+def test_one_sentence_can_assert_several_categories() -> None:
+    categories = [s.category for s in classify("Pay by Friday or we will sue.")]
+    assert categories == ["deadline", "legal_action"]
+
+
+def test_statements_are_ordered_by_start() -> None:
+    for case in THREATS:
+        starts = [s.start for s in classify(case["text"])]
+        assert starts == sorted(starts), case["id"]
+
+
+def test_statement_shape() -> None:
+    statement = classify("We will refer the account to a collection agency.")[0]
+    assert isinstance(statement, Statement)
+    assert statement.category in CATEGORIES
+    assert not hasattr(statement, "__dict__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        statement.start = 0  # type: ignore[misc]
+    assert isinstance(statement.suggestion, str) and statement.suggestion
+
+
+def test_always_forbidden_is_part_of_the_categories() -> None:
+    assert ALWAYS_FORBIDDEN <= set(CATEGORIES)
+    assert len(CATEGORIES) == len(set(CATEGORIES)) == 13
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "Thanks!"])
+def test_empty_and_trivial_text(text: str) -> None:
+    assert classify(text) == []
+
+
+def test_deterministic() -> None:
+    text = CORPUS[0]["text"]
+    assert classify(text) == classify(text)
+
+
+def test_offsets_survive_characters_that_change_length_when_lowered() -> None:
+    text = "İstanbul office: we will suspend your service on Friday."
+    (statement,) = classify(text)
+    assert text[statement.start:statement.end] == statement.excerpt == "we will suspend your service on Friday"
+
+
+def test_curly_quotes_and_line_breaks() -> None:
+    text = "Alex \u2014 we\u2019ll be switching off\naccess to the API on the 12th."
+    (statement,) = classify(text)
+    assert statement.category == "suspension"
+    assert text[statement.start:statement.end] == statement.excerpt
+
+
+# --------------------------------------------------------------------------- properties
+
+@pytest.mark.parametrize("case", SINGLE_SENTENCE_THREATS, ids=[c["id"] for c in SINGLE_SENTENCE_THREATS])
+def test_quoting_the_customer_removes_the_threat(case: dict) -> None:
+    assert classify(f'You wrote: "{case["text"]}"') == []
+    assert classify(f"> {case['text']}") == []
+    if not any(joint in case["text"] for joint in (";", ", and", ", but", ", so")):
+        assert classify(f"You mentioned that {case['text'][0].lower()}{case['text'][1:]}") == []
+
+
+NEGATABLE = [
+    ("We will suspend your account.", "We will not suspend your account."),
+    ("We will refer the balance to a collection agency.", "We will never refer the balance to a collection agency."),
+    ("We will take legal action.", "We are not going to take legal action."),
+    ("We will report the account to Experian.", "We won't report the account to Experian."),
+    ("We will charge a late fee of $50.", "We will not charge a late fee of $50."),
+    ("We will pick up the excavator on Monday.", "We have no plans to pick up the excavator on Monday."),
+    ("We will enforce the personal guarantee.", "There is no need to enforce the personal guarantee."),
+    ("We will stop all shipments.", "We do not intend to stop any shipments."),
+    ("We will cut off access for your users.", "We would never cut off access for your users."),
+    ("We will file a lien on the project.", "We have no intention of filing a lien on the project."),
+    ("We will tell your suppliers about the debt.", "We will never tell your suppliers about the debt."),
+    ("We will call the police.", "We will not call the police."),
+]
+
+
+@pytest.mark.parametrize(("threat", "negated"), NEGATABLE)
+def test_negation_removes_the_threat(threat: str, negated: str) -> None:
+    assert classify(threat), threat
+    assert classify(negated) == [], [(s.category, s.excerpt) for s in classify(negated)]
+
+
+@pytest.mark.parametrize(("threat", "_negated"), NEGATABLE)
+def test_conditional_negation_keeps_the_threat(threat: str, _negated: str) -> None:
+    """A negated condition ("if we don't hear back") does not negate the main clause."""
+    conditional = "If we do not hear back, " + threat[0].lower() + threat[1:]
+    assert {s.category for s in classify(conditional)} == {s.category for s in classify(threat)}
+
+
+@pytest.mark.parametrize(("threat", "_negated"), NEGATABLE)
+def test_veiled_forms_keep_the_threat(threat: str, _negated: str) -> None:
+    categories = {s.category for s in classify(threat)}
+    for prefix in ("We may have no choice but to ", "We would hate to ", "We won't hesitate to "):
+        veiled = prefix + threat.removeprefix("We will ")
+        assert {s.category for s in classify(veiled)} == categories, veiled
+
+
+@pytest.mark.parametrize("case", SINGLE_SENTENCE_THREATS[:40], ids=[c["id"] for c in SINGLE_SENTENCE_THREATS[:40]])
+def test_context_does_not_change_the_finding(case: dict) -> None:
+    """A threat keeps its categories when surrounded by friendly, neutral sentences."""
+    text = f"Hi Sam,\n\nThanks for the update on the rollout. {case['text']} Best regards,\nPriya"
+    assert {s.category for s in classify(text)} == set(case["asserts"])
