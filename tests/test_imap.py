@@ -268,3 +268,48 @@ def test_tls_context_verifies_by_default(server):
     context = imap.tls_context(server.cafile)
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+def batch_output(tmp_path, body_edit=None):
+    """An .eml and the record `drafter batch` writes beside it (NAME.json: the account and result)."""
+    import json
+
+    import drafter
+    from drafter.load import validate
+    from drafter.models import Account
+
+    account_data = {
+        "as_of": "2026-11-23",
+        "customer": {"name": "Brightline Freight", "industry": "freight"},
+        "contacts": [{"name": "Lena Park", "email": "lena@brightline.example", "role": "ap"}],
+        "invoices": [{"number": "BF-2201", "amount": "4180.50", "issued": "2026-09-15",
+                      "due": "2026-10-15"}],
+        "terms": {"payment_link": "https://pay.northwind.example/brightline"},
+    }
+    result = drafter.draft(validate(Account, account_data, "account"), backend="offline")
+    assert result.report.passed
+    body = body_edit(result.draft.body) if body_edit else result.draft.body
+    path = make_eml(tmp_path, "brightline-freight", subject=result.draft.subject,
+                    to="Lena Park <lena@brightline.example>", body=body)
+    record = {"version": 1, "label": "brightline.json", "policy": "default", "status": "passed",
+              "files": [path.name], "account": account_data,
+              "result": result.model_dump(mode="json")}
+    path.with_suffix(".json").write_text(json.dumps(record))
+    return path
+
+
+def test_a_batch_draft_is_checked_again_before_it_is_pushed(server, drafts, tmp_path):
+    untouched = batch_output(tmp_path)
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(untouched))
+    assert result.returncode == 0, result.stderr
+    assert len(fetch_all(drafts)) == 1
+
+
+def test_a_batch_draft_edited_into_a_threat_is_refused(server, drafts, tmp_path):
+    edited = batch_output(tmp_path, lambda body: body.replace(
+        "\n\n", "\n\nPay today or our lawyers will take you to court.\n\n", 1))
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(edited))
+    assert_clean_error(result, 1, "1 draft not pushed")
+    assert "edited since it was checked and now fails the policy check" in result.stderr
+    assert "lawyers" in result.stderr
+    assert fetch_all(drafts) == []

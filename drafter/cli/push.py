@@ -126,7 +126,7 @@ def _collect(sources: tuple[Path, ...]) -> tuple[list[Outgoing], list[tuple[str,
         headers = BytesHeaderParser(policy=default_policy).parsebytes(message)
         if not headers.get("From") and not headers.get("Subject"):
             raise InputError("not an email message (no From or Subject header)", file=str(path))
-        reason = _refusal(headers)
+        reason = _refusal(headers) or _recheck(path)
         if reason:
             refused.append((str(path), reason))
         else:
@@ -157,6 +157,33 @@ def _refusal(headers) -> str | None:
     if verdict == "no":
         return "failed the policy check (X-Drafter-Passed: no); fix it and check it again"
     return f"not a checked drafter draft (no {PASSED_HEADER}: yes header)"
+
+
+def _recheck(path: Path) -> str | None:
+    """Check the message again when `drafter batch` left its record (NAME.json, with the account)
+    beside it: a draft edited by hand after the batch must still pass. None when it passes."""
+    record_path = path.with_suffix(".json")
+    if not record_path.is_file():
+        return None
+    from ..draftfile import read_draft
+    from ..guard import check
+    from ..load import parse_document, read_text, validate
+    from ..models import Account, DraftResult
+    from ..policy import load_policy
+
+    record = parse_document(read_text(record_path), str(record_path))
+    if not isinstance(record, dict) or "account" not in record or "result" not in record:
+        return None  # some other JSON file: nothing to check against
+    account = validate(Account, record["account"], str(record_path))
+    result = validate(DraftResult, record["result"], str(record_path))
+    draft = read_draft(path).model_copy(update={"kind": result.draft.kind,
+                                                "channel": result.draft.channel})
+    report = check(draft, account, load_policy(record.get("policy")), assessment=result.assessment)
+    if report.passed:
+        return None
+    first = report.blocking[0]
+    return (f"edited since it was checked and now fails the policy check: {first.message} "
+            f"({first.excerpt!r})")
 
 
 def _message_id(headers) -> str | None:
