@@ -424,12 +424,13 @@ REPORTED_OTHER = _c(
 )
 QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
 THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
-URL = _c(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
+URL = _c(r"(?:https?://|www\.)\S+")
 DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
 SINGLE_QUOTED = _c(r"'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
 CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
 
-SENTENCE_END = _c(r"[.!?]+(?=[\s\"')\]]|$)|\n[ \t]*\n|\n(?=[ \t]*(?:[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))")
+SENTENCE_PUNCT = _c(r"[.!?]+")
+NEW_BLOCK = _c(r"[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello )")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 NEWLINE = _c(r"\n")
 CONTINUATION = _c(r"[ \t]*[a-z]")
@@ -457,14 +458,30 @@ def _mask_quotes(norm: str, text: str) -> str:
         spans.extend(match.span() for match in QUOTED_LINE.finditer(norm))
     if "wrote:" in norm or "original message" in norm or "sent: " in norm:
         spans.extend(match.span() for match in THREAD_TAIL.finditer(norm))
-    if "http" in norm or "www." in norm or "@" in norm:
+    if "http" in norm or "www." in norm:
         spans.extend(match.span() for match in URL.finditer(norm))
+    if "@" in norm:
+        spans.extend(_email_addresses(norm))
     if '"' in norm:
         spans.extend(match.span() for match in DOUBLE_QUOTED.finditer(norm))
     if "\u2018" in text:
         spans.extend(match.span() for match in CURLY_SINGLE.finditer(text))
     spans.extend(_single_quoted(norm))
     return _blank(norm, spans)
+
+
+def _email_addresses(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    at = norm.find("@")
+    while at != -1:
+        start, end = at, at + 1
+        while start > 0 and (norm[start - 1].isalnum() or norm[start - 1] in "._+-"):
+            start -= 1
+        while end < len(norm) and (norm[end].isalnum() or norm[end] in ".-"):
+            end += 1
+        spans.append((start, end))
+        at = norm.find("@", end)
+    return spans
 
 
 def _single_quoted(norm: str) -> list[tuple[int, int]]:
@@ -508,9 +525,9 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
     """Sentence spans. A line break also ends a sentence after a short line (headers, greetings,
     signatures) unless the next line carries on in lower case; longer lines are wrapped prose."""
-    breaks = [match.end() for match in SENTENCE_END.finditer(norm)]
+    breaks = [match.end() for match in SENTENCE_PUNCT.finditer(norm) if _ends_sentence(norm, match.end())]
     if "\n" in norm:
-        breaks.extend(_short_line_breaks(norm, original))
+        breaks.extend(_line_breaks(norm, original))
         breaks.sort()
     spans = []
     start = 0
@@ -523,12 +540,17 @@ def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _short_line_breaks(norm: str, original: str) -> list[int]:
+def _ends_sentence(norm: str, end: int) -> bool:
+    return end == len(norm) or norm[end] in " \n\"')]"
+
+
+def _line_breaks(norm: str, original: str) -> list[int]:
     breaks = []
     line_start = 0
     position = norm.find("\n")
     while position != -1:
-        if position - line_start < 50 and not CONTINUATION.match(original, position + 1):
+        short = position - line_start < 50 and not CONTINUATION.match(original, position + 1)
+        if short or NEW_BLOCK.match(norm, position + 1):
             breaks.append(position + 1)
         line_start = position + 1
         position = norm.find("\n", line_start)
