@@ -164,7 +164,7 @@ SUSPEND_ACT = _alt(
     r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
     r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off)", _verb("downgrade"),
     r"clos(?:e|es|ed|ing)",
-    _verb("deny") , r"pull(?:s|ed|ing)? the plug on",
+    _verb("deny"), r"pull(?:s|ed|ing)? the plug on", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
 )
 SUSPEND_OBJ = _alt(
     r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
@@ -177,24 +177,24 @@ SUSPEND_OBJ = _alt(
     r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would )(?:\w+ )?(?:suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))")
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|loss)) (?:of|to|in) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance)(?: terms| basis| only)?)")
 
 # ---- collections_agency --------------------------------------------------
 AGENCY = _alt(
-    r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| providers?| bureaus?| services? (?:firm|company|provider))",
+    r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| providers?| bureaus?| services? (?:firm|company|provider))",
     r"(?:third[- ]party |outside |external )?debt[- ]?(?:recovery|collection)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| services?| team)?",
     r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|firms?|compan(?:y|ies)|partners?|specialists?)",
-    r"(?:third[- ]party |outside |external |professional |debt )collectors?",
+    r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
@@ -224,7 +224,7 @@ _rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
 _rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
 _rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
-_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})")
+_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:to|over to)|went to|end(?:s|ed)? up with|land(?:s|ed)? (?:with|on the desk of)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be)\b{_gap(2)}?\s*(?P<act>contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact)s?) from (?:our |an |the )*(?P<obj>{LEGAL_NOUN})")
@@ -237,12 +237,13 @@ BUREAU = _alt(
     r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
     r"paydex", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
-CREDIT_RECORD = r"(?:(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
+CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
 CREDIT_HARM = r"(?:report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|(?<=at\s)risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
 _rule("credit_reporting", rf"(?P<obj>{BUREAU})\b", "noun")
 _rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
 _rule("credit_reporting", r"(?P<act>(?:report|reported|reporting|list|listed|flag|flagged|record|recorded|mark|marked)\w*)\b.{0,40}?\bas (?P<obj>delinquent|seriously delinquent|in default|a bad debt|non-?paying)", "plain")
+_rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|registered|on your file)|entr(?:y|ies) on your (?:credit |business )?file)", "noun")
 _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
 
 # ---- personal_guarantee --------------------------------------------------
@@ -259,6 +260,8 @@ REPO_OBJ = _alt(
     r"goods", r"merchandise", r"inventory", r"materials", r"products", r"(?<=our\s)property", r"company property", r"scaffold(?:ing)?", r"containers?",
     r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
     r"devices", r"hardware", r"laptops?", r"kit", r"gear", r"assets", r"pumps?", r"heaters?", r"modules?", r"pallets?",
+    r"telehandlers?", r"mixers?", r"rollers?", r"compactors?", r"welders?", r"(?:light )?towers?", r"chillers?", r"dumpers?", r"graders?",
+    r"plant", r"attachments?", r"vans?", r"tractors?", r"cabins?", r"site (?:cabins?|offices?)", r"portable (?:toilets?|buildings?)",
 )
 REPO_ACT = _alt(
     _verb("repossess"), r"repo\b", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
@@ -270,12 +273,13 @@ ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
     r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns?\b|returned|"
-    r"to return|donat)"
+    r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver)"
 )
 _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
 _rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken back|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|towed|seized|recalled|demobili[sz]ed)\b")
 _rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|recovery (?:crew|team)|retrieval|pick-?up|removal|recovery|seizure|collection) of (?:the |our |your |all |any )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
+_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{REPO_OBJ}) back\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)) (?:them|it|those|these|everything)\b")
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
@@ -285,7 +289,8 @@ LATE_FEE = _alt(
     r"late (?:payment )?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
     r"interest (?:charges?|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
-    r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning) (?:fees?|costs?|charges?)",
+    r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
+    r"costs (?:will be |being )?added",
     r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation",
     r"\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)", r"\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
@@ -295,10 +300,10 @@ NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule("late_fees", rf"(?P<obj>{LATE_FEE})", "noun")
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain")
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
-_rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
+_rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -313,7 +318,8 @@ URGENCY = _alt(
     r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
-    r"requires? your (?:immediate |urgent |prompt )?attention", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
+    r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"straight ?away", r"forthwith",
+    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment",
 )
@@ -330,7 +336,7 @@ INSULT = _alt(
     r"do your (?:job|jobs)", r"(?<=not\s)rocket science", r"how hard (?:can|is) it", r"really that hard", r"(?:(?<=can't\s)|(?<=cannot\s)|(?<=couldn't\s))even\b",
     r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"(?<=a\s)mess\b", r"bunch of", r"who runs that place",
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
-    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?",
+    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"(?:couldn't|can't|could not|cannot) organi[sz]e (?:a|an)\b",
 )
 SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
@@ -338,7 +344,7 @@ _rule("abusive", rf"(?P<act>{INSULT})\b", "plain")
 
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
-_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b")
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b")
 _rule("criminal_threat", rf"(?P<obj>police|law enforcement|authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
 _rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|(?<=a\s)crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
 _rule("criminal_threat", rf"(?P<act>report\w*|treat\w*|refer\w*|consider\w*|classif\w*|pursu\w*|flag\w*|log\w*){_gap(4)}(?P<obj>as (?:fraud|theft|a crime|criminal|obtaining|a fraud)|for (?:fraud|theft|prosecution))")
@@ -351,7 +357,8 @@ VIOLENCE = _alt(
     r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s))know where (?:you|your)", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
     r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
-    r"accidents (?:happen|can happen)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
+    r"accidents (?:happen|can happen)", r"(?:have|has|had|having) (?:an |some |a few )?accidents?\b",
+    r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
     r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|turn) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
@@ -362,7 +369,7 @@ _rule("violence", rf"(?P<act>{VIOLENCE})", "plain")
 
 # ---- public_shaming ------------------------------------------------------
 THIRD_PARTY = _alt(
-    r"(?:(?<=your\s)|(?<=other\s))(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
+    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|best|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
     r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
@@ -388,7 +395,7 @@ SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w
 
 INVERTED_CUE = _c(
     r"(?:no longer|not (?:be )?(?:able|in a position) to|unable to|cannot|can't|can not|won't be able to|"
-    r"(?:can't|cannot|won't|not) continue to|no further)\W+(?:\w+\W+){0,3}?$"
+    r"(?:can't|cannot|won't|not) continue to|no further|(?:told|instructed|asked) not to)\W+(?:\w+\W+){0,4}?$"
 )
 NEGATION = _c(
     r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
@@ -396,12 +403,13 @@ NEGATION = _c(
 NEGATION_EXEMPT_AFTER = _c(
     r"\s*(?:later than|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
-    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|"
-    r"(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage))\b"
+    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude)\b"
 )
+VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver))\s*(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage)\b")
+NO_PAYMENT = _c(r"(?<=no|ut)\s*(?:(?:intention|intent|plan|plans|means|way|attempt|sign|effort|ability|money|funds) (?:of|to) )?(?:\w+ )?(?:payment|paying|pay|response|reply|word|funds|remittance|contact|agreement)\b")
 NEGATION_EXEMPT_BEFORE = _c(r"(?:rather|prefer|hope|hoping|hoped|trust|hate|hating|would like|'d like|want|wish)\W+(?:\w+\W+){0,3}?$")
 STRONG_NEGATION = _c(
-    r"\b(?:no (?:need|reason|plans?|intention|intent|desire)|(?:do|does|did)n't (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|"
+    r"\b(?:no (?:need|reason|plans?|intention|intent|desire)(?! (?:of|to) pay)|(?:do|does|did)n't (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|"
     r"(?:do|does|did) not (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|never (?:going|planning|intending))\b"
 )
 BARRIER = _c(
@@ -574,6 +582,10 @@ def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rul
     scope_end = start if rule.kind in ("inverted", "plain") else end
     for cue in NEGATION.finditer(norm, scope, scope_end):
         if NEGATION_EXEMPT_AFTER.match(norm, cue.end(), min(len(norm), cue.end() + 60)):
+            continue
+        if NO_PAYMENT.match(norm, cue.end(), min(len(norm), cue.end() + 40)):
+            continue
+        if VERBAL_CONDITION.match(norm, cue.end(), min(len(norm), cue.end() + 60)):
             continue
         if NEGATION_EXEMPT_BEFORE.search(norm, max(scope, cue.start() - 40), cue.start()):
             continue
