@@ -86,14 +86,14 @@ SCENARIOS = {
               "expect": _first_passes},
     "repair": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 2,
                "expect": _repaired},
-    "fallback": {"account": "brightline.json", "kind": "reminder", "max_repairs": 1,
+    "fallback": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 2,
                  "expect": _fell_back},
     "ladder": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 0,
                "drafts": 2, "expect": _answered},
     "rate_limit": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 0,
                    "proxy": "rate_limit", "expect": _answered},
     "timeout": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 0,
-                "proxy": "timeout", "timeout": 60.0, "expect": _answered},
+                "proxy": "timeout", "timeout": 45.0, "expect": _answered},
 }
 
 
@@ -109,6 +109,6 @@ def scenario_inputs(name: str, *, base_url: str = REPLAY_BASE_URL, model: str = 
     account = load_account(DATA / scenario["account"])
     policy = load_policy()
     settings = Settings(base_url=base_url, model=model, api_key=api_key, seed=seed, temperature=0.7,
-                        max_tokens=400, max_repairs=scenario["max_repairs"],
-                        timeout=scenario.get("timeout", 120.0), deadline=900.0)
+                        max_tokens=160, max_repairs=scenario["max_repairs"],
+                        timeout=scenario.get("timeout", 300.0), deadline=1200.0)
     return account, analyze(account, policy), policy, settings

@@ -41,37 +41,51 @@ def main() -> int:
     os.environ["OPENAI_ORG_ID"] = ORG_CANARY
     names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
     failed = []
-    for name in names:
-        if not record(name, args.base_url, args.model, args.tries):
-            failed.append(name)
+    for group in _groups(names):
+        failed += record(group, args.base_url, args.model, args.tries)
     if failed:
         print(f"no recording met its expectation for: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
 
 
-def record(name: str, base_url: str, model: str, tries: int) -> bool:
+def _groups(names: list[str]) -> list[list[str]]:
+    """Scenarios that draft the same way share recordings: one run may satisfy several of them."""
+    groups: dict[tuple, list[str]] = {}
+    for name in names:
+        scenario = SCENARIOS[name]
+        key = tuple(sorted((k, str(v)) for k, v in scenario.items() if k != "expect"))
+        groups.setdefault(key, []).append(name)
+    return list(groups.values())
+
+
+def record(names: list[str], base_url: str, model: str, tries: int) -> list[str]:
+    """Record runs of the scenarios `names` (which draft alike) until each has one that meets its
+    expectation; the names still unmet after `tries` seeds."""
     from drafter import llm
 
-    scenario = SCENARIOS[name]
+    scenario = SCENARIOS[names[0]]
+    pending = list(names)
     for seed in range(tries):
         llm.forget_structured_output()
         with tempfile.TemporaryDirectory() as tmp, _endpoint(scenario, base_url) as url:
-            path = Path(tmp) / f"{name}.yaml"
+            path = Path(tmp) / "run.yaml"
             account, assessment, policy, settings = scenario_inputs(
-                name, base_url=url, model=model, seed=seed, api_key=KEY_CANARY)
+                names[0], base_url=url, model=model, seed=seed, api_key=KEY_CANARY)
             started = time.monotonic()
             with cassette_vcr("all").use_cassette(str(path)):
                 outcomes = [llm.compose_llm(account, assessment, scenario["kind"], "email", policy,
                                             settings) for _ in range(scenario.get("drafts", 1))]
             took = time.monotonic() - started
-            verdict = scenario["expect"](outcomes)
-            print(f"{name} seed={seed}: {'kept' if verdict else 'retry'} ({took:.1f}s; "
-                  + "; ".join(_summary(o) for o in outcomes) + ")")
-            if verdict:
+            kept = [name for name in pending if SCENARIOS[name]["expect"](outcomes)]
+            print(f"{'/'.join(pending)} seed={seed}: kept for {', '.join(kept) or 'none'} ({took:.1f}s; "
+                  + "; ".join(_summary(o) for o in outcomes) + ")", flush=True)
+            for name in kept:
                 CASSETTES.mkdir(exist_ok=True)
                 (CASSETTES / f"{name}.yaml").write_text(path.read_text())
-                return True
-    return False
+                pending.remove(name)
+        if not pending:
+            break
+    return pending
 
 
 def _summary(outcome) -> str:
