@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import html
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, getaddresses
+from typing import TYPE_CHECKING
 
 from .errors import DeliveryError
-from .models import DraftResult
-from .policy import Policy
+from .models import Draft, DraftResult
+from .policy import Policy, load_policy
 
-__all__ = ["to_eml"]
+if TYPE_CHECKING:
+    from .store import DraftRecord
+
+__all__ = ["to_eml", "record_to_eml"]
 
 # Header encoding for 7-bit transports: RFC 2047 for non-ASCII names and subjects, CRLF line ends.
 _POLICY = SMTP.clone(utf8=False, max_line_length=78)
@@ -32,7 +36,22 @@ def to_eml(result: DraftResult, policy: Policy) -> bytes:
     if not result.report.passed:
         raise DeliveryError(f"the draft for {result.customer} did not pass the guard; it cannot be "
                             "written as an email")
-    draft = result.draft
+    return _message(result.draft, result.customer, result.assessment.as_of, result.report.policy,
+                    result.provenance.backend, policy)
+
+
+def record_to_eml(record: DraftRecord) -> bytes:
+    """A draft from the audit log (as it stands after any edit) as the bytes of an .eml file, the
+    same message `to_eml` writes for it. DeliveryError for a draft that does not pass."""
+    if not record.passed:
+        raise DeliveryError(f"draft {record.id} for {record.customer} does not pass the guard; it "
+                            "cannot be written as an email")
+    return _message(record.draft, record.customer, record.as_of, record.report.policy,
+                    record.backend, load_policy(record.policy))
+
+
+def _message(draft: Draft, customer: str, as_of: date, policy_name: str, backend: str,
+             policy: Policy) -> bytes:
     message = EmailMessage(policy=_POLICY)
     sender = _addresses([draft.sender] if draft.sender else []) or [
         Address(policy.message.billing_team, addr_spec=policy.message.billing_email)]
@@ -43,16 +62,15 @@ def to_eml(result: DraftResult, policy: Policy) -> bytes:
     cc = _addresses(draft.cc)
     if cc:
         message["Cc"] = cc
-    message["Subject"] = draft.subject or f"{draft.kind.replace('_', ' ').capitalize()}: {result.customer}"
-    as_of = result.assessment.as_of
+    message["Subject"] = draft.subject or f"{draft.kind.replace('_', ' ').capitalize()}: {customer}"
     message["Date"] = format_datetime(datetime(as_of.year, as_of.month, as_of.day, 9, 0, tzinfo=timezone.utc))
-    digest = _digest(result)
+    digest = _digest(draft, customer, as_of)
     message["Message-ID"] = f"<drafter.{digest}@{sender[0].domain or 'drafter.invalid'}>"
     message["X-Unsent"] = "1"
     message["X-Drafter-Kind"] = draft.kind
-    message["X-Drafter-Policy"] = result.report.policy
+    message["X-Drafter-Policy"] = policy_name
     message["X-Drafter-Passed"] = "yes"
-    message["X-Drafter-Backend"] = result.provenance.backend
+    message["X-Drafter-Backend"] = backend
     message.set_content(draft.body, charset="utf-8")
     message.add_alternative(_html(draft.body), subtype="html", charset="utf-8")
     message.set_boundary(f"=-drafter-{digest}")
@@ -70,11 +88,10 @@ def _addresses(entries: list[str]) -> list[Address]:
     return addresses
 
 
-def _digest(result: DraftResult) -> str:
-    draft = result.draft
+def _digest(draft: Draft, customer: str, as_of: date) -> str:
     return hashlib.sha256("\x1f".join(
-        [result.customer, draft.kind, draft.channel, draft.subject or "", draft.body, *draft.to, *draft.cc,
-         result.assessment.as_of.isoformat()]).encode()).hexdigest()[:32]
+        [customer, draft.kind, draft.channel, draft.subject or "", draft.body, *draft.to, *draft.cc,
+         as_of.isoformat()]).encode()).hexdigest()[:32]
 
 
 def _html(body: str) -> str:
