@@ -171,7 +171,7 @@ SUSPEND_OBJ = _alt(
     r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
     r"access", r"log-?ins?", r"credentials", r"users?(?: accounts)?", r"seats", r"licen[cs]es?", r"subscriptions?",
     r"platform", r"portal", r"software", r"app", r"api(?: keys?)?", r"integrations?", r"workspaces?", r"dashboards?",
-    r"shipments?", r"shipping", r"deliver(?:y|ies)", r"orders?", r"supply",
+    r"shipments?", r"shipping", r"consignments?", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
@@ -180,6 +180,7 @@ _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |ou
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))")
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|loss)) (?:of|to|in) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
@@ -193,7 +194,8 @@ _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|conver
 AGENCY = _alt(
     r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| providers?| bureaus?| services? (?:firm|company|provider))",
     r"(?:third[- ]party |outside |external )?debt[- ]?(?:recovery|collection)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| services?| team)?",
-    r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|firms?|compan(?:y|ies)|partners?|specialists?)",
+    r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|agents?|firms?|compan(?:y|ies)|partners?|specialists?)",
+    r"(?:collection|collections|debt) agents?",
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
@@ -218,7 +220,7 @@ LEGAL_STRONG = _alt(
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
     r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?",
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
-    r"(?:formal|recovery) proceedings",
+    r"(?:formal|recovery) proceedings", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
 )
 _rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
@@ -286,7 +288,7 @@ _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:tru
 
 # ---- late_fees -----------------------------------------------------------
 LATE_FEE = _alt(
-    r"late (?:payment )?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
+    r"late[- ](?:payment[- ])?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
     r"interest (?:charges?|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
     r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
@@ -305,7 +307,7 @@ _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plai
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
-_rule("deadline", rf"(?P<act>(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
+_rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
 EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when)\b|\b\d+/\d+,? net \d+")
 DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
@@ -318,12 +320,13 @@ URGENCY = _alt(
     r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
-    r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"straight ?away", r"forthwith",
+    r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
     r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment",
 )
 _rule("urgency", rf"(?P<act>{URGENCY})\b", "plain")
+NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
 # ---- abusive -------------------------------------------------------------
@@ -336,7 +339,7 @@ INSULT = _alt(
     r"do your (?:job|jobs)", r"(?<=not\s)rocket science", r"how hard (?:can|is) it", r"really that hard", r"(?:(?<=can't\s)|(?<=cannot\s)|(?<=couldn't\s))even\b",
     r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"(?<=a\s)mess\b", r"bunch of", r"who runs that place",
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
-    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"(?:couldn't|can't|could not|cannot) organi[sz]e (?:a|an)\b",
+    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:couldn't|can't|could not|cannot) organi[sz]e (?:a|an)\b",
 )
 SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
@@ -360,7 +363,7 @@ VIOLENCE = _alt(
     r"accidents (?:happen|can happen)", r"(?:have|has|had|having) (?:an |some |a few )?accidents?\b",
     r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
     r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
-    r"(?:show|turn) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
+    r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
     r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
     r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)",
@@ -386,8 +389,8 @@ _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|l
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|post|comment|warning) (?:about|of|on) (?:you|your)")
 CONDITIONAL_BEFORE = _c(r"\b(?:if|when|once|before)\s+(?:\w+\s+){0,2}$")
-READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
-SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to)\b")
+READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|thanks? (?:you )?for|many thanks for|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
+SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to|bank details|new address|contact details|remittance details)\b")
 
 # --------------------------------------------------------------------------
 # Context: negation, reporting, offers, actors
@@ -627,7 +630,9 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
         return _deadline_allows(norm, s_start, s_end, match)
     if category == "urgency":
         adverbial = match.group(0) in ("immediately", "right away", "once")
-        return not (adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]))
+        if adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]):
+            return False
+        return not NO_PRESSURE.search(norm, s_start, s_end)
     if category == "suspension":
         return not MISTAKE.search(norm, clause[0], clause[1])
     if category == "repossession":
