@@ -74,13 +74,16 @@ _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 # A weekday written just before a date ("Monday, December 7"), looked for behind each date found.
 _WEEKDAY_BEFORE = re.compile(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
 _ORD = r"(?:st|nd|rd|th)?"
-_DATE_PATTERNS = [
-    re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I),
-    re.compile(r"\b(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b",
-               re.I),
+# Facts are found number first: a fast scan for digits, then each pattern is tried where it could
+# start (at the number, or at the currency sign, month or qualifier just before it).
+_NUMBER_START = re.compile(r"[0-9]+")
+_DATE_AT_NUMBER = [
+    re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
+    re.compile(r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
 ]
+_MONTH_FIRST = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
+_MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 
 _DIGIT = re.compile(r"\d")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
@@ -91,9 +94,11 @@ _SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
 _SYMBOL = r"US\$|CA\$|A\$|NZ\$|[$€£¥]"
 _CODES = r"USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|MXN|INR|SGD|HKD|ZAR|PLN|CZK"
 _WORDS = r"dollars?|euros?|pounds?(?:\s+sterling)?|bucks"
-_AMOUNT_PATTERNS = [
-    re.compile(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}"),
-    re.compile(rf"\b(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}"),
+_AMOUNT_AFTER_SIGN = [  # tried where a currency sign or code ends just before a number
+    (re.compile(rf"(?:{_SYMBOL})\s?$"), re.compile(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}")),
+    (re.compile(rf"\b(?:{_CODES})\s?$"), re.compile(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}")),
+]
+_AMOUNT_AT_NUMBER = [  # tried at a number with nothing but a boundary before it
     re.compile(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
                re.I),
     re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:\.\d{1,2})?)(?P<scale>[kK])\b"),
@@ -103,13 +108,16 @@ _CURRENCY_OF = {"$": "$", "us$": "USD", "ca$": "CAD", "a$": "AUD", "nz$": "NZD",
                 "£": "GBP", "¥": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR",
                 "euros": "EUR", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP"}
 
+_QUALIFIER = r"more than|over|nearly|almost|about|around|roughly|at least|close to"
 _DAYS_OVERDUE = re.compile(
-    r"(?:(?P<qual>more than|over|nearly|almost|about|around|roughly|at least|close to)\s+)?"
-    r"\b(?P<days>\d{1,4})\s*(?:-\s*)?(?:calendar\s+)?days?\s+"
+    rf"(?:(?P<qual>{_QUALIFIER})\s+)?"
+    r"(?P<days>\d{1,4})\s*(?:-\s*)?(?:calendar\s+)?days?\s+"
     r"(?:past\s+(?:the\s+|its\s+|their\s+)?due(?:\s+date)?|overdue|late|in\s+arrears|outstanding|past\s+terms)",
     re.I)
-_OVERDUE_BY = re.compile(r"\b(?:overdue|late|past due)\s+by\s+(?:(?P<qual>more than|over|nearly|almost|"
-                         r"about|around|at least)\s+)?(?P<days>\d{1,4})\s+days?", re.I)
+_QUALIFIER_TAIL = re.compile(rf"\b(?:{_QUALIFIER})\s+$", re.I)
+_OVERDUE_BY = re.compile(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<days>\d{{1,4}})"
+                         r"\s+days?", re.I)
+_OVERDUE_BY_TAIL = re.compile(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
 _GREETING = re.compile(r"^[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
                        r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?",
                        re.M | re.I)
@@ -211,7 +219,7 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= a or start >= b for a, b in taken)
 
 
-def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = None) -> Mentions:
+def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = None) -> Mentions:
     """Every fact-like mention in `text`. Dates without a year are read as the one nearest `as_of`;
     `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`)."""
     found = Mentions()
@@ -234,35 +242,66 @@ def extract(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None = No
     return found
 
 
-def _numeric(text: str, as_of: date, invoice_pattern: re.Pattern[str] | None, found: Mentions,
+def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, found: Mentions,
              taken: list[tuple[int, int]]) -> None:
     if invoice_pattern is not None:
-        for match in invoice_pattern.finditer(text):
-            group = match.lastgroup or "prefixed"
-            span = match.span(group)
-            if _free(taken, *span):
-                found.other.append(Mention("invoice", *span, match.group(group)))
-                taken.append(span)
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            if _free(taken, *match.span()):
-                mention = _date_mention(match, text, as_of)
-                if mention:
-                    found.dates.append(mention)
-                    taken.append(match.span())
-    for pattern in (_DAYS_OVERDUE, _OVERDUE_BY):
-        for match in pattern.finditer(text):
-            if _free(taken, *match.span("days")):
+        for start, end in invoice_pattern.spans(text):
+            if _free(taken, start, end):
+                found.other.append(Mention("invoice", start, end, text[start:end]))
+                taken.append((start, end))
+    busy = bytearray(len(text) + 1)  # 1 where a link, email or invoice number was already found
+    for a, b in taken:
+        busy[a:b] = b"\x01" * (b - a)
+    end = 0
+    for number in _NUMBER_START.finditer(text):
+        start = number.start()
+        if start < end or busy[start]:
+            continue
+        end = _fact_at(text, start, number.end(), as_of, found) or end
+        if end > start:
+            taken.append((start, end))
+
+
+def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) -> int | None:
+    """The fact written around the number text[start:run_end] (added to `found`): its end, or None.
+    Cheap character tests pick which patterns can possibly match before any is tried."""
+    after = text[run_end:run_end + 24]
+    before = text[max(0, start - 32):start]
+    mark = after[:1]
+    if (start == 0 or not text[start - 1].isalnum()) and (mark in "-/." or after[:1].isspace() or after[:2].isalpha()):
+        for pattern in _DATE_AT_NUMBER:
+            match = pattern.match(text, start)
+            if match and (mention := _date_mention(match, text, as_of)):
+                found.dates.append(mention)
+                return match.end()
+    if before[-1:] in (" ", "."):
+        month = _MONTH_TAIL.search(text, max(0, start - 12), start)
+        if month and (match := _MONTH_FIRST.match(text, month.start())) and (
+                mention := _date_mention(match, text, as_of)):
+            found.dates.append(mention)
+            return match.end()
+    if "day" in after.lower():
+        for tail, pattern in ((_QUALIFIER_TAIL, _DAYS_OVERDUE), (_OVERDUE_BY_TAIL, _OVERDUE_BY)):
+            qualifier = tail.search(text, max(0, start - 32), start)
+            match = pattern.match(text, qualifier.start() if qualifier else start)
+            if match and match.start("days") == start:
                 found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
                                            (match.group("qual") or "").lower()))
-                taken.append(match.span("days"))
-    for pattern in _AMOUNT_PATTERNS:
-        for match in pattern.finditer(text):
-            if _free(taken, *match.span()):
-                amount = _amount(match)
-                if amount is not None:
-                    found.amounts.append(amount)
-                    taken.append(match.span())
+                return match.end()
+    candidates = []
+    sign = before.rstrip()[-1:]
+    if sign and (sign in "$€£¥" or sign.isupper()):
+        for tail, pattern in _AMOUNT_AFTER_SIGN:
+            written = tail.search(text, max(0, start - 5), start)
+            if written:
+                candidates.append(pattern.match(text, written.start()))
+    if mark in ",.kKmMt \u00a0$€£¥" or after[:1].isalpha():
+        candidates += [pattern.match(text, start) for pattern in _AMOUNT_AT_NUMBER]
+    for match in candidates:
+        if match and (amount := _amount(match)) is not None:
+            found.amounts.append(amount)
+            return match.end()
+    return None
 
 
 def _amount(match: re.Match[str]) -> Amount | None:
@@ -320,7 +359,7 @@ class Facts:
     currencies: set[str]
     invoices: dict[str, str]  # lower-cased number -> number as written in the account
     invoice_digits: dict[str, str]  # the digits of a number -> number
-    invoice_pattern: re.Pattern[str]
+    invoice_pattern: InvoicePattern
     dates: set[date]
     days_overdue: set[int]
     people: list[set[str]]  # their contacts and our staff: the words of each name
@@ -389,7 +428,7 @@ class Facts:
             currencies={inv.currency for inv in account.invoices},
             invoices=invoices,
             invoice_digits=digits,
-            invoice_pattern=_invoice_pattern(invoices.values()),
+            invoice_pattern=InvoicePattern(invoices.values()),
             dates=dates,
             days_overdue={(as_of - inv.due).days for inv in open_invoices if inv.due < as_of},
             people=[_words(c.name) for c in account.contacts] + [_words(n) for n in staff_names],
@@ -472,17 +511,27 @@ def _money_in_text(clause: str | None) -> list[Decimal]:
     return [v for v in (parse_number(m.group(1)) for m in _FIGURE.finditer(clause)) if v is not None]
 
 
-def _invoice_pattern(numbers) -> re.Pattern[str]:
-    """Finds what reads as an invoice number: `INV-1043` where the account's numbers start INV,
-    and any `invoice #1043` / `invoice no. 1043` / `#1043`."""
-    prefixes = {m.group(1) for n in numbers if (m := re.match(r"([A-Za-z]{2,})[-_/ ]?\d", n))}
-    prefixes.update({"INV", "Inv"})
-    prefix_alt = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
-    return re.compile(
-        rf"\b(?P<prefixed>(?:{prefix_alt})[-_/]?\d(?:[\w/-]*\d)?)\b"
-        rf"|\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<labelled>#?[A-Z0-9][\w-]*\d)\b"
-        rf"|(?<![\w&])(?P<hashed>#\d{{3,}})\b"
-    )
+_LABELLED_INVOICE = re.compile(r"\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<number>#?[A-Z0-9][\w-]*\d)\b")
+_HASHED_INVOICE = re.compile(r"#\d{3,}\b")
+
+
+class InvoicePattern:
+    """Finds what reads as an invoice number: `INV-1043` where the account's numbers start INV (or
+    any `INV-...`), and any `invoice #1043` / `invoice no. 1043` / `#1043`."""
+
+    def __init__(self, numbers) -> None:
+        prefixes = {m.group(1) for n in numbers if (m := re.match(r"([A-Za-z]{2,})[-_/ ]?\d", n))}
+        prefixes.update({"INV", "Inv"})
+        alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+        self._prefixed = re.compile(rf"(?:{alternatives})[-_/]?\d(?:[\w/-]*\d)?\b")
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        spans = [m.span() for m in self._prefixed.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
+        if "nvoice" in text or "NVOICE" in text:
+            spans += [m.span("number") for m in _LABELLED_INVOICE.finditer(text)]
+        if "#" in text:
+            spans += [m.span() for m in _HASHED_INVOICE.finditer(text)]
+        return sorted(set(spans))
 
 
 def overdue_days_ok(mention: Mention, facts: Facts) -> bool:

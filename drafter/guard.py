@@ -46,6 +46,15 @@ class Context:
         return frozenset(self.policy.allowed_categories(self.account, self.tier, self.disputed))
 
     @cached_property
+    def lower(self) -> str:
+        """The text in lower case, for cheap keyword tests before a pattern runs."""
+        return self.text.lower()
+
+    def mentions_any(self, *words: str) -> bool:
+        lower = self.lower
+        return any(word in lower for word in words)
+
+    @cached_property
     def statements(self) -> list[Any]:
         """What the draft asserts, less the wording the pack itself requires (a debt-collector
         disclosure is not a threat of referral)."""
@@ -105,9 +114,11 @@ class Context:
     @cached_property
     def plan_paragraphs(self) -> list[tuple[int, int]]:
         """From the first sentence that proposes a plan to the end of its paragraph."""
-        from .rules import _PLAN_CUE
+        from .rules import _PLAN_CUE, PLAN_WORDS
 
-        spans = []
+        spans: list[tuple[int, int]] = []
+        if not self.mentions_any(*PLAN_WORDS):
+            return spans
         for a, b in self.paragraphs:
             cue = _PLAN_CUE.search(self.text, a, b)
             if cue:
@@ -117,14 +128,17 @@ class Context:
     @cached_property
     def offer_spans(self) -> list[tuple[int, int]]:
         """Where the draft proposes plans or discounts: their amounts are checked by the offers rule."""
-        from .rules import _CHARGE_CUE, _DISCOUNT_PCT
+        from .rules import _CHARGE_CUE, _DISCOUNT_PCT, CHARGE_WORDS
 
         spans = list(self.plan_paragraphs)
-        for a, b in self.sentences:
-            if _DISCOUNT_PCT.search(self.text, a, b) or (
-                    self.policy.jurisdiction and self.policy.jurisdiction.statutory
-                    and _CHARGE_CUE.search(self.text, a, b)):
-                spans.append((a, b))
+        discounts = "%" in self.text
+        charges = bool(self.policy.jurisdiction and self.policy.jurisdiction.statutory) and \
+            self.mentions_any(*CHARGE_WORDS)
+        if discounts or charges:
+            for a, b in self.sentences:
+                if (discounts and _DISCOUNT_PCT.search(self.text, a, b)) or (
+                        charges and _CHARGE_CUE.search(self.text, a, b)):
+                    spans.append((a, b))
         return spans
 
     @cached_property

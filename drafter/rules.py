@@ -318,6 +318,11 @@ def _totals(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                  "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 _COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+# Words without which a pattern cannot match: checked first, because a substring test is far cheaper.
+PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payments", "parts")
+CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
+WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
+PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
 _PLAN_CUE = re.compile(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
                        r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b.*\b(?:per|a|each)\s+"
                        r"(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
@@ -356,15 +361,16 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             continue
         yield from _plan_months(ctx, start, paragraph)
         yield from _plan_sum(ctx, start, end)
-    for start, end in ctx.sentences:
+    discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
+    for start, end in ctx.sentences if discounts or waivers else ():
         sentence = text[start:end]
-        for match in _DISCOUNT_PCT.finditer(sentence):
+        for match in _DISCOUNT_PCT.finditer(sentence) if discounts else ():
             pct = Decimal(match.group("pct") or match.group("pct2"))
             if pct > offers.max_discount_pct and not _REFUSAL.search(sentence[:match.start()]):
                 yield Hit(start + match.start(), start + match.end(), f"A {pct}% discount is more than the "
                           f"{offers.max_discount_pct}% this pack allows.",
                           f"Offer at most {offers.max_discount_pct}%.")
-        for match in _WAIVER.finditer(sentence):
+        for match in _WAIVER.finditer(sentence) if waivers else ():
             if not _REFUSAL.search(sentence[:match.start()]):
                 yield Hit(start + match.start(), start + match.end(), "The draft forgives what is owed; no "
                           "policy authorises waiving a balance.", "Restate the balance that is due.")
@@ -436,6 +442,8 @@ def _charge_figures(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     if statutory:
         allowed_pct.add(statutory.margin_pct)
     offer_pct = ctx.policy.offers.max_discount_pct
+    if not ctx.mentions_any(*CHARGE_WORDS):
+        return
     for start, end in ctx.sentences:
         sentence = ctx.text[start:end]
         if not _CHARGE_CUE.search(sentence) or re.search(r"discount", sentence, re.I):
@@ -572,6 +580,8 @@ _PLACEHOLDERS = re.compile(
 
 @_builtin("placeholders", "block", "No unfilled placeholders: [Name], {{ x }}, <INVOICE>, XXX, TBD, ___.")
 def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    if not any(mark in ctx.text for mark in PLACEHOLDER_MARKS):
+        return
     for match in _PLACEHOLDERS.finditer(ctx.text):
         yield Hit(match.start(), match.end(), f"Unfilled placeholder {match.group()!r}.",
                   "Replace it with the real value from the account, or remove it.")
@@ -668,6 +678,8 @@ _LIEN = re.compile(r"\blien\w*", re.I)
 @_builtin("lien-deadline", "block", "A lien may only be mentioned while the account's lien deadline has not passed.")
 def _lien_deadline(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     deadline = ctx.account.terms.lien_deadline
+    if "lien" not in ctx.lower:
+        return
     for start, end in ctx.sentences:
         sentence = ctx.text[start:end]
         match = _LIEN.search(sentence)

@@ -64,7 +64,7 @@ def test_known_invoice_numbers(text):
     assert grounding(text) == []
 
 
-@pytest.mark.parametrize("text, bad", [("Invoice INV-1043 is open.", "INV-1043"), ("invoice #1099 is late", "1099"), ("paid with #1099", "#1099"),
+@pytest.mark.parametrize("text, bad", [("Invoice INV-1043 is open.", "INV-1043"), ("invoice #1099 is late", "#1099"), ("Invoice no. 1099 is late", "1099"),
                                        ("Invoice number 5512 is late", "5512"), ("See INV1042X.", None)])
 def test_unknown_invoice_numbers(text, bad):
     found = grounding(text)
