@@ -262,25 +262,40 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
             taken.append((start, end))
 
 
+_MONTH_ABBREVIATIONS = frozenset(_MONTHS) | {name[:3] for name in _MONTHS}
+_CURRENCY_HINTS = ("$", "€", "£", "¥", "dollar", "euro", "pound", "buck", "usd", "eur", "gbp", "cad", "aud", "nzd",
+                   "chf", "jpy", "sek", "nok", "dkk", "mxn", "inr", "sgd", "hkd", "zar", "pln", "czk")
+
+
 def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) -> int | None:
     """The fact written around the number text[start:run_end] (added to `found`): its end, or None.
     Cheap character tests pick which patterns can possibly match before any is tried."""
+    digits = run_end - start
     after = text[run_end:run_end + 24]
-    before = text[max(0, start - 32):start]
     mark = after[:1]
-    if (start == 0 or not text[start - 1].isalnum()) and (mark in "-/." or after[:1].isspace() or after[:2].isalpha()):
-        for pattern in _DATE_AT_NUMBER:
+    next_word = after.lstrip(" ,.").removeprefix("st").removeprefix("nd").removeprefix("rd").removeprefix("th")
+    next_word = next_word.strip().removeprefix("of ").lstrip()[:3].lower()
+    if start == 0 or not text[start - 1].isalnum():
+        candidates = []
+        if digits == 4 and mark == "-":
+            candidates.append(_DATE_AT_NUMBER[0])
+        elif digits <= 2 and mark in "/." and after[1:2].isdigit():
+            candidates.append(_DATE_AT_NUMBER[1])
+        elif digits <= 2 and next_word in _MONTH_ABBREVIATIONS:
+            candidates.append(_DATE_AT_NUMBER[2])
+        for pattern in candidates:
             match = pattern.match(text, start)
             if match and (mention := _date_mention(match, text, as_of)):
                 found.dates.append(mention)
                 return match.end()
-    if before[-1:] in (" ", "."):
+    if digits <= 2 and text[start - 1:start] == " ":
         month = _MONTH_TAIL.search(text, max(0, start - 12), start)
         if month and (match := _MONTH_FIRST.match(text, month.start())) and (
                 mention := _date_mention(match, text, as_of)):
             found.dates.append(mention)
             return match.end()
-    if "day" in after.lower():
+    lower_after = after.lower()
+    if "day" in lower_after:
         for tail, pattern in ((_QUALIFIER_TAIL, _DAYS_OVERDUE), (_OVERDUE_BY_TAIL, _OVERDUE_BY)):
             qualifier = tail.search(text, max(0, start - 32), start)
             match = pattern.match(text, qualifier.start() if qualifier else start)
@@ -289,14 +304,18 @@ def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) 
                                            (match.group("qual") or "").lower()))
                 return match.end()
     candidates = []
-    sign = before.rstrip()[-1:]
+    sign = text[max(0, start - 5):start].rstrip()[-1:]
     if sign and (sign in "$€£¥" or sign.isupper()):
         for tail, pattern in _AMOUNT_AFTER_SIGN:
             written = tail.search(text, max(0, start - 5), start)
             if written:
                 candidates.append(pattern.match(text, written.start()))
-    if mark in ",.kKmMt \u00a0$€£¥" or after[:1].isalpha():
-        candidates += [pattern.match(text, start) for pattern in _AMOUNT_AT_NUMBER]
+    if any(hint in lower_after[:20] for hint in _CURRENCY_HINTS):
+        candidates.append(_AMOUNT_AT_NUMBER[0].match(text, start))
+    if "k" in lower_after[:5]:
+        candidates.append(_AMOUNT_AT_NUMBER[1].match(text, start))
+    if mark in ".,":
+        candidates.append(_AMOUNT_AT_NUMBER[2].match(text, start))
     for match in candidates:
         if match and (amount := _amount(match)) is not None:
             found.amounts.append(amount)
