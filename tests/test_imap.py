@@ -313,3 +313,100 @@ def test_a_batch_draft_edited_into_a_threat_is_refused(server, drafts, tmp_path)
     assert "edited since it was checked and now fails the policy check" in result.stderr
     assert "lawyers" in result.stderr
     assert fetch_all(drafts) == []
+
+
+ACME = {
+    "as_of": "2026-11-23",
+    "customer": {"name": "Acme Analytics Corp", "industry": "saas"},
+    "contacts": [{"name": "Zoë Lee", "email": "zoe.lee@acme-analytics.example", "role": "ap"}],
+    "invoices": [{"number": "INV-1042", "amount": "26000.00", "issued": "2026-09-01",
+                  "due": "2026-10-01"}],
+    "terms": {"payment_link": "https://pay.northwind.example/acme"},
+    "collector": {"name": "Jordan Reyes", "email": "jordan.reyes@northwind.example"},
+}
+
+
+def test_a_drafter_draft_eml_goes_to_drafts_end_to_end(server, drafts, tmp_path):
+    import json
+
+    account = tmp_path / "acme.json"
+    account.write_text(json.dumps(ACME, ensure_ascii=False))
+    made = subprocess.run([sys.executable, "-m", "drafter", "draft", str(account), "--format", "eml",
+                           "--backend", "offline", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    [eml] = (tmp_path / "out").glob("*.eml")
+    written = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(tmp_path / "out"))
+
+    assert result.returncode == 0, result.stderr
+    [(flags, stored)] = fetch_all(drafts)
+    assert "\\Draft" in flags
+    assert stored["Message-ID"] == written["Message-ID"]
+    assert stored["Subject"] == written["Subject"]
+    assert stored["To"] == "Zoë Lee <zoe.lee@acme-analytics.example>"
+    assert stored["X-Unsent"] == "1"
+    assert stored.get_content_type() == "multipart/alternative"
+    plain = stored.get_body(("plain",)).get_content()
+    assert "INV-1042" in plain and "$26,000.00" in plain
+    assert "INV-1042" in stored.get_body(("html",)).get_content()
+
+
+def test_push_approved_drafts_from_the_audit_log_and_mark_them_sent(server, drafts, tmp_path):
+    from delivery_fixtures import make_result
+
+    from drafter.store import AuditLog
+
+    db = tmp_path / "audit.db"
+    with AuditLog(db) as log:
+        approved = log.record_draft(make_result("Acme Corp"), source="acme.json", inputs_hash="a")
+        log.record_decision(approved, "approved", reviewer="dana")
+        pending = log.record_draft(make_result("Globex"), source="globex.json", inputs_hash="b")
+        rejected = log.record_draft(make_result("Initech"), source="initech.json", inputs_hash="c")
+        log.record_decision(rejected, "rejected", reason="wrong contact")
+
+    result = run_push("--imap", server.plain_url, "--user", server.user, "--approved", "--db", str(db))
+    again = run_push("--imap", server.plain_url, "--user", server.user, "--approved", "--db", str(db))
+
+    assert result.returncode == 0, result.stderr
+    assert f"pushed   audit log #{approved} (Acme Corp) -> Drafts" in result.stdout
+    [(flags, stored)] = fetch_all(drafts)
+    assert "\\Draft" in flags
+    assert stored["To"] == "Dana Lee <dana@acme.example>"
+    assert stored["Subject"] == "Invoice INV-1"
+    assert stored["X-Drafter-Passed"] == "yes"
+    assert "Acme Corp billing" in stored.get_body(("plain",)).get_content()
+    with AuditLog(db) as log:
+        assert log.get(approved).status == "sent"
+        assert log.get(pending).status == "pending"
+        assert log.get(rejected).status == "rejected"
+    assert again.returncode == 0, again.stderr
+    assert "no drafts to push" in again.stdout
+    assert len(fetch_all(drafts)) == 1
+
+
+def test_a_batch_folder_is_pushed_after_each_draft_is_checked_again(server, drafts, tmp_path):
+    import json
+
+    accounts = tmp_path / "accounts"
+    accounts.mkdir()
+    (accounts / "acme.json").write_text(json.dumps(ACME, ensure_ascii=False))
+    globex = json.loads(json.dumps(ACME))
+    globex["customer"]["name"] = "Globex Industrial"
+    globex["invoices"][0].update(number="GX-7", issued="2026-07-01", due="2026-08-01")
+    (accounts / "globex.json").write_text(json.dumps(globex, ensure_ascii=False))
+    made = subprocess.run([sys.executable, "-m", "drafter", "batch", str(accounts), "--out",
+                           str(tmp_path / "out"), "--emit", "eml", "--backend", "offline", "--no-log"],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    written = sorted((tmp_path / "out").glob("*.eml"))
+    assert len(written) == 2
+
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(tmp_path / "out"))
+
+    assert result.returncode == 0, result.stderr
+    assert "2 drafts appended to Drafts" in result.stdout
+    subjects = sorted(m["Subject"] for _, m in fetch_all(drafts))
+    assert subjects == sorted(email.message_from_bytes(p.read_bytes(), policy=default_policy)["Subject"]
+                              for p in written)

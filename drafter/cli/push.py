@@ -84,6 +84,9 @@ def push(sources, url, user, password_env, folder, starttls, cafile, insecure, a
     for label, reason in refused:
         click.echo(f"refused  {label}: {reason}", err=True)
     if not outgoing:
+        if not refused:
+            click.echo("no drafts to push" + (" (no approved drafts in the audit log)" if approved
+                                              else ""))
         _finish(0, refused)
         return
     password = _password(password_env)
