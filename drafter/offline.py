@@ -71,6 +71,10 @@ def compose_offline(account: Account, assessment: Assessment, kind: str, channel
     if kind != "payment_thank_you" and not any(i.balance > 0 for i in assessment.invoices):
         raise InputError(f"nothing is open on the account, so there is no {kind.replace('_', ' ')} to "
                          "write; payment_thank_you is the only kind that fits", field="kind")
+    if (channel == "email" and kind not in ("dispute_acknowledgement", "payment_thank_you")
+            and all(i.disputed for i in assessment.invoices if i.balance > 0)):
+        raise InputError(f"every open invoice is under dispute, so there is nothing to ask for in a "
+                         f"{kind.replace('_', ' ')}; write a dispute_acknowledgement instead", field="kind")
     context = _context(account, assessment, kind, channel, policy)
     name = "call_script.j2" if channel == "call" else f"{kind}.j2"
     environment = template_environment(str(templates) if templates else None)
@@ -117,7 +121,7 @@ def _context(account: Account, assessment: Assessment, kind: str, channel: str,
     disputed = [i for i in open_invoices if i.disputed]
     payable = [i for i in open_invoices if not i.disputed]
     overdue = [i for i in payable if i.days_past_due > 0]
-    focus = overdue or payable or open_invoices
+    focus = overdue or payable  # disputed invoices are never asked for: they are on hold
     in_dispute = assessment.approach == "pause_dispute"  # the guard applies its dispute stage then
     stage = "dispute" if in_dispute else ("courtesy", "gentle", "personal", "firm", "final")[
         max(0, min(assessment.tier, 4))]
@@ -168,7 +172,7 @@ def _context(account: Account, assessment: Assessment, kind: str, channel: str,
         "upcoming": [_invoice(i) for i in payable if i.days_past_due <= 0],
         "disputed": [_invoice(i) for i in disputed],
         "disputes": [_dispute(d, account) for d in account.disputes if d.status == "open"],
-        "oldest": _invoice(focus[0]) if focus else None,
+        "oldest": _invoice((focus or disputed or open_invoices)[0]) if open_invoices else None,
         "pay": _payment_ways(account),
         "deadline": _day(deadline),
         "consequence": consequence,

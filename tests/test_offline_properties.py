@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafter.analysis import analyze
+from drafter.errors import InputError
 from drafter.guard import check
 from drafter.models import INDUSTRIES, MESSAGE_KINDS, Account
 from drafter.offline import compose_offline
@@ -80,12 +82,19 @@ def accounts(draw):
 def test_every_offline_draft_of_a_generated_account_passes_the_guard(account, pack):
     policy = load_policy(pack)
     assessment = analyze(account, policy)
-    if not any(i.balance > 0 for i in assessment.invoices):
+    open_invoices = [i for i in assessment.invoices if i.balance > 0]
+    if not open_invoices:
         kinds = ["payment_thank_you"]
     else:
         kinds = MESSAGE_KINDS
+    all_disputed = all(i.disputed for i in open_invoices)
     for kind in kinds:
         for channel in ("email", "call"):
+            if all_disputed and channel == "email" and kind not in ("dispute_acknowledgement",
+                                                                    "payment_thank_you", "call_script"):
+                with pytest.raises(InputError, match="every open invoice is under dispute"):
+                    compose_offline(account, assessment, kind, channel, policy)
+                continue
             draft = compose_offline(account, assessment, kind, channel, policy)
             report = check(draft, account, policy, tier=assessment.tier, as_of=assessment.as_of,
                            assessment=assessment)
