@@ -23,7 +23,23 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences",
-           "parse_number", "resolve_year"]
+           "parse_number", "resolve_year", "lazy_pattern"]
+
+
+class lazy_pattern:  # noqa: N801 - used like re.compile
+    """A regular expression compiled on first use, so `drafter check` pays at start-up only for the
+    patterns a draft actually needs (most are skipped by a cheaper keyword test)."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str):
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
 
 
 @dataclass(frozen=True)
@@ -72,22 +88,22 @@ _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|
          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 # A weekday written just before a date ("Monday, December 7"), looked for behind each date found.
-_WEEKDAY_BEFORE = re.compile(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
+_WEEKDAY_BEFORE = lazy_pattern(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
 _ORD = r"(?:st|nd|rd|th)?"
 # Facts are found number first: a fast scan for digits, then each pattern is tried where it could
 # start (at the number, or at the currency sign, month or qualifier just before it).
-_NUMBER_START = re.compile(r"[0-9]+")
+_NUMBER_START = lazy_pattern(r"[0-9]+")
 _DATE_AT_NUMBER = [
-    re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
-    re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
-    re.compile(r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
+    lazy_pattern(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
+    lazy_pattern(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
+    lazy_pattern(r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
 ]
-_MONTH_FIRST = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
-_MONTH_TAIL = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
+_MONTH_FIRST = lazy_pattern(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
+_MONTH_TAIL = lazy_pattern(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 
-_DIGIT = re.compile(r"\d")
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGIT = lazy_pattern(r"\d")
+_URL = lazy_pattern(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
+_EMAIL = lazy_pattern(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
@@ -95,39 +111,39 @@ _SYMBOL = r"US\$|CA\$|A\$|NZ\$|[$€£¥]"
 _CODES = r"USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|MXN|INR|SGD|HKD|ZAR|PLN|CZK"
 _WORDS = r"dollars?|euros?|pounds?(?:\s+sterling)?|bucks"
 _AMOUNT_AFTER_SIGN = [  # tried where a currency sign or code ends just before a number
-    (re.compile(rf"(?:{_SYMBOL})\s?$"), re.compile(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}")),
-    (re.compile(rf"\b(?:{_CODES})\s?$"), re.compile(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}")),
+    (lazy_pattern(rf"(?:{_SYMBOL})\s?$"), lazy_pattern(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}")),
+    (lazy_pattern(rf"\b(?:{_CODES})\s?$"), lazy_pattern(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}")),
 ]
 _AMOUNT_AT_NUMBER = [  # tried at a number with nothing but a boundary before it
-    re.compile(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
+    lazy_pattern(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
                re.I),
-    re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:\.\d{1,2})?)(?P<scale>[kK])\b"),
-    re.compile(r"(?<![\w.,$€£/-])(?P<num>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\w%]|[.,/-]\d)"),
+    lazy_pattern(r"(?<![\w.,$€£])(?P<num>\d+(?:\.\d{1,2})?)(?P<scale>[kK])\b"),
+    lazy_pattern(r"(?<![\w.,$€£/-])(?P<num>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\w%]|[.,/-]\d)"),
 ]
 _CURRENCY_OF = {"$": "$", "us$": "USD", "ca$": "CAD", "a$": "AUD", "nz$": "NZD", "€": "EUR",
                 "£": "GBP", "¥": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR",
                 "euros": "EUR", "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP"}
 
 _QUALIFIER = r"more than|over|nearly|almost|about|around|roughly|at least|close to"
-_DAYS_OVERDUE = re.compile(
+_DAYS_OVERDUE = lazy_pattern(
     rf"(?:(?P<qual>{_QUALIFIER})\s+)?"
     r"(?P<days>\d{1,4})\s*(?:-\s*)?(?:calendar\s+)?days?\s+"
     r"(?:past\s+(?:the\s+|its\s+|their\s+)?due(?:\s+date)?|overdue|late|in\s+arrears|outstanding|past\s+terms)",
     re.I)
-_QUALIFIER_TAIL = re.compile(rf"\b(?:{_QUALIFIER})\s+$", re.I)
-_OVERDUE_BY = re.compile(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<days>\d{{1,4}})"
+_QUALIFIER_TAIL = lazy_pattern(rf"\b(?:{_QUALIFIER})\s+$", re.I)
+_OVERDUE_BY = lazy_pattern(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<days>\d{{1,4}})"
                          r"\s+days?", re.I)
-_OVERDUE_BY_TAIL = re.compile(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
-_GREETING = re.compile(r"^[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
+_OVERDUE_BY_TAIL = lazy_pattern(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
+_GREETING = lazy_pattern(r"^[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
                        r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?",
                        re.M | re.I)
-_CLOSING = re.compile(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
+_CLOSING = lazy_pattern(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
                       r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
                       r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*$",
                       re.M | re.I)
-_SPOKEN_NAME = re.compile(r"\b(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+_SPOKEN_NAME = lazy_pattern(r"\b(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                           r"(?=\s+(?:from|with|at|calling|in)\b)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SENTENCE_END = lazy_pattern(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -310,7 +326,8 @@ def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) 
             written = tail.search(text, max(0, start - 5), start)
             if written:
                 candidates.append(pattern.match(text, written.start()))
-    if any(hint in lower_after[:20] for hint in _CURRENCY_HINTS):
+    window = lower_after[:20]
+    if any(hint in window for hint in _CURRENCY_HINTS):
         candidates.append(_AMOUNT_AT_NUMBER[0].match(text, start))
     if "k" in lower_after[:5]:
         candidates.append(_AMOUNT_AT_NUMBER[1].match(text, start))
@@ -521,7 +538,7 @@ def _subset_sums(open_invoices, add) -> set[Decimal]:
     return targets
 
 
-_FIGURE = re.compile(r"[$€£]?\s?(\d[\d,]*(?:\.\d+)?)(?!\s?%)")
+_FIGURE = lazy_pattern(r"[$€£]?\s?(\d[\d,]*(?:\.\d+)?)(?!\s?%)")
 
 
 def _money_in_text(clause: str | None) -> list[Decimal]:
@@ -530,8 +547,8 @@ def _money_in_text(clause: str | None) -> list[Decimal]:
     return [v for v in (parse_number(m.group(1)) for m in _FIGURE.finditer(clause)) if v is not None]
 
 
-_LABELLED_INVOICE = re.compile(r"\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<number>#?[A-Z0-9][\w-]*\d)\b")
-_HASHED_INVOICE = re.compile(r"#\d{3,}\b")
+_LABELLED_INVOICE = lazy_pattern(r"\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<number>#?[A-Z0-9][\w-]*\d)\b")
+_HASHED_INVOICE = lazy_pattern(r"#\d{3,}\b")
 
 
 class InvoicePattern:

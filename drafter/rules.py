@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import PolicyError
+from .grounding import lazy_pattern
 
 if TYPE_CHECKING:
     from .guard import Context
@@ -210,13 +211,13 @@ for _id, _severity, _summary in [
     BUILTIN[_id] = Rule(_id, _severity, _summary, _content_hits(_id), builtin=True)  # type: ignore[arg-type]
 
 
-_DEMAND = re.compile(
+_DEMAND = lazy_pattern(
     r"\b(?:please\s+(?:pay|remit|settle|send|process|arrange)|kindly\s+(?:pay|remit|settle)|"
     r"(?:must|needs?\s+to|has\s+to|should)\s+be\s+(?:paid|settled|remitted)|we\s+(?:need|require|expect)\s+"
     r"(?:full\s+)?payment|payment\s+(?:is|remains|was)\s+(?:now\s+)?(?:due|overdue|required|expected)|"
     r"is\s+(?:now\s+)?(?:past\s+due|overdue|outstanding)|pay\s+(?:it|this|the\s+balance|in\s+full)|"
     r"remit\s+payment|settle\s+(?:it|this|the))", re.I)
-_PAUSED = re.compile(r"\b(?:not|n't|no|never|paus\w*|on\s+hold|hold\s+off|until|once|after\s+(?:we|the)|"
+_PAUSED = lazy_pattern(r"\b(?:not|n't|no|never|paus\w*|on\s+hold|hold\s+off|until|once|after\s+(?:we|the)|"
                      r"while\s+we|suspend\w*\s+(?:collection|reminders))\b", re.I)
 
 
@@ -291,7 +292,7 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                           "Use the name exactly as the account has it.")
 
 
-_TOTAL_CUE = re.compile(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined|comes? to|adds? up to|sum of)\b",
+_TOTAL_CUE = lazy_pattern(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined|comes? to|adds? up to|sum of)\b",
                         re.I)
 
 
@@ -323,24 +324,24 @@ PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payment
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
-_PLAN_CUE = re.compile(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
+_PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
                        r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b.*\b(?:per|a|each)\s+"
                        r"(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
                        r"(?:monthly\s+)?(?:payments|parts|months))", re.I)
-_REPEATED = re.compile(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+",
+_REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+",
                        re.I)
 _NUMBER = _COUNT.replace("?P<count>", "")
-_MONTHS_SPAN = re.compile(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
+_MONTHS_SPAN = lazy_pattern(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
                           + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b", re.I)
-_DISCOUNT_PCT = re.compile(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?%\s*(?:\w+[- ]?){0,2}?(?:discount|off\b|reduction)"
+_DISCOUNT_PCT = lazy_pattern(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?%\s*(?:\w+[- ]?){0,2}?(?:discount|off\b|reduction)"
                            r"|discount\s+of\s+(?P<pct2>\d{1,2}(?:\.\d+)?)\s?%", re.I)
-_REFUSAL = re.compile(r"\b(?:not|n't|cannot|unable|no\s+longer|never)\b", re.I)
+_REFUSAL = lazy_pattern(r"\b(?:not|n't|cannot|unable|no\s+longer|never)\b", re.I)
 # Forgiving what is owed is an offer no pack authorises (a fee waived is not the debt waived).
 _DEBT = r"(?:balance|debt|invoices?|amount\s+(?:owed|due)|what\s+you\s+owe|INV-?\w+)"
-_WAIVER = re.compile(r"\b(?:waiv(?:e|ed|ing)|forgiv(?:e|en|ing)|forgave|writ(?:e|ten|ing)\s+off|wrote\s+off)\b"
+_WAIVER = lazy_pattern(r"\b(?:waiv(?:e|ed|ing)|forgiv(?:e|en|ing)|forgave|writ(?:e|ten|ing)\s+off|wrote\s+off)\b"
                      r"[^.!?\n]{0,60}?\b" + _DEBT + r"\b|\b" + _DEBT + r"\b[^.!?\n]{0,60}?\b(?:(?:has|have|is|are|"
                      r"was|were|been|being|be)\s+)+(?:waived|forgiven|written\s+off)\b", re.I)
-_REMAINDER = re.compile(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b", re.I)
+_REMAINDER = lazy_pattern(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b", re.I)
 
 
 def _count(text: str) -> int:
@@ -429,9 +430,9 @@ def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
 
 # ---- charges the law or the terms fix ------------------------------------------------------------
 
-_CHARGE_CUE = re.compile(r"\b(?:interest|late[- ](?:payment\s+)?(?:fee|charge)s?|penalt\w+|compensation|"
+_CHARGE_CUE = lazy_pattern(r"\b(?:interest|late[- ](?:payment\s+)?(?:fee|charge)s?|penalt\w+|compensation|"
                          r"fixed\s+sum|recovery\s+costs?)\b", re.I)
-_PCT = re.compile(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|per\s?cent|percent(?:age)?\s+points?|points?)", re.I)
+_PCT = lazy_pattern(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|per\s?cent|percent(?:age)?\s+points?|points?)", re.I)
 
 
 @_builtin("charge-figures", "block", "Interest rates, late-fee rates and statutory compensation must be the "
@@ -477,20 +478,20 @@ def _compensation(ctx: Context, statutory: Any, start: int, end: int) -> Iterato
 
 # ---- structure and form ------------------------------------------------------------------------
 
-_PAYMENT_METHOD = re.compile(r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
+_PAYMENT_METHOD = lazy_pattern(r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
                              r"made)|pay\s+online|online\s+payment|payment\s+(?:link|portal)|portal|remit(?:tance)?"
                              r"\s+to|pay\s+(?:here|at|via|by|through))", re.I)
-_WAY_BACK = re.compile(r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
+_WAY_BACK = lazy_pattern(r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
                        r"(?:payment|paid|we\s+receive)|reinstat\w*|restor\w*|still\s+(?:resolve|settle|"
                        r"time)|(?:call|contact|reach|email|reply\s+to)\s+(?:me|us)|payment\s+plan|set\s+up\s+a\s+"
                        r"plan|arrange\s+(?:payment|a\s+plan)|way\s+(?:forward|to\s+resolve))", re.I)
-_DAYS_FIGURE = re.compile(r"\b\d{1,4}\s+days\b", re.I)
-_DISCLOSURE = re.compile(r"debt\s+collector.{0,200}collect\s+a\s+debt|collect\s+a\s+debt.{0,200}"
+_DAYS_FIGURE = lazy_pattern(r"\b\d{1,4}\s+days\b", re.I)
+_DISCLOSURE = lazy_pattern(r"debt\s+collector.{0,200}collect\s+a\s+debt|collect\s+a\s+debt.{0,200}"
                          r"debt\s+collector", re.I | re.S)
-_OPT_OUT = re.compile(r"\b(?:unsubscribe|opt[- ]out|stop\s+(?:receiving|getting)|no\s+longer\s+(?:wish|want)"
+_OPT_OUT = lazy_pattern(r"\b(?:unsubscribe|opt[- ]out|stop\s+(?:receiving|getting)|no\s+longer\s+(?:wish|want)"
                       r"\s+to\s+receive|reply\s+STOP)\b", re.I)
-_PLAN_TERMS = re.compile(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?)\b", re.I)
-_DISPUTE_WORD = re.compile(r"\b(?:dispute\w*|query|concern|issue|question)\b", re.I)
+_PLAN_TERMS = lazy_pattern(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?)\b", re.I)
+_DISPUTE_WORD = lazy_pattern(r"\b(?:dispute\w*|query|concern|issue|question)\b", re.I)
 
 _ELEMENT_TEXT = {
     "invoice_number": "the invoice number", "amount": "the amount owed", "due_date": "the due date",
@@ -571,7 +572,7 @@ def _element_suggestion(ctx: Context, element: str) -> str | None:
     return None
 
 
-_PLACEHOLDERS = re.compile(
+_PLACEHOLDERS = lazy_pattern(
     r"\[(?:[A-Z][A-Za-z0-9 _'/-]{0,40}|[a-z][a-z_ ]{1,40})\](?!\()"  # [Name], [customer name]
     r"|\{\{.*?\}\}|\{%.*?%\}|(?<!\{)\{[a-z_][a-z0-9_]*\}(?!\})"  # {{ x }}, {% x %}, {x}
     r"|<(?:[A-Z][A-Z0-9 _-]{1,40}|[a-z]+(?:[_ ][a-z]+)+)>"  # <INVOICE>, <customer name>
@@ -587,7 +588,7 @@ def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                   "Replace it with the real value from the account, or remove it.")
 
 
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'’]{1,}\b")
+_CAPS_WORD = lazy_pattern(r"\b[A-Z][A-Z'’]{1,}\b")
 _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", "CFO", "CEO", "COO", "VP",
              "LLC", "INC", "LTD", "PLC", "GMBH", "US", "USA", "UK", "EU", "ECB", "FDCPA", "CFPB", "PDF",
              "ID", "IT", "HR", "SAAS", "API", "SLA", "VAT", "EIN", "IBAN", "BIC", "SWIFT", "BACS", "SEPA",
@@ -633,8 +634,8 @@ def _exclamations(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 
 # ---- jurisdiction ------------------------------------------------------------------------------
 
-_TIME = re.compile(r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?(?![a-z])", re.I)
-_CALL_CUE = re.compile(r"\b(?:call|phone|ring|reach|try\s+you|speak|talk|dial)\w*", re.I)
+_TIME = lazy_pattern(r"\b(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?(?![a-z])", re.I)
+_CALL_CUE = lazy_pattern(r"\b(?:call|phone|ring|reach|try\s+you|speak|talk|dial)\w*", re.I)
 
 
 @_builtin("call-window", "block", "Calls only inside the pack's calling hours (e.g. 8am-9pm local time).")
@@ -672,7 +673,7 @@ def _call_frequency(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                   f"{calls.max_attempts}.", "Send an email instead, or wait before calling again.")
 
 
-_LIEN = re.compile(r"\blien\w*", re.I)
+_LIEN = lazy_pattern(r"\blien\w*", re.I)
 
 
 @_builtin("lien-deadline", "block", "A lien may only be mentioned while the account's lien deadline has not passed.")
