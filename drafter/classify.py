@@ -13,6 +13,7 @@ Pure standard library; every pattern is compiled at import time.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -139,20 +140,23 @@ class _Rule:
     "plain": a fixed expression.
     """
 
-    __slots__ = ("category", "source", "kind", "pattern")
+    __slots__ = ("category", "source", "kind", "requires", "pattern")
 
-    def __init__(self, category: str, source: str, kind: str) -> None:
+    def __init__(self, category: str, source: str, kind: str, requires: tuple[str, ...]) -> None:
         self.category = category
         self.source = source
         self.kind = kind
+        self.requires = requires
         self.pattern: re.Pattern[str] | None = None
 
 
 RULES: list[_Rule] = []
 
 
-def _rule(category: str, pattern: str, kind: str = "act") -> None:
-    RULES.append(_Rule(category, pattern, kind))
+def _rule(category: str, pattern: str, kind: str = "act", requires: tuple[str, ...] = ()) -> None:
+    """Register a rule. `requires`: substrings of which one must follow the start of a match in its
+    sentence; a cheap test that spares slow patterns (long gaps) where they cannot match."""
+    RULES.append(_Rule(category, pattern, kind, requires))
 
 
 # ---- suspension ----------------------------------------------------------
@@ -166,6 +170,12 @@ SUSPEND_ACT = _alt(
     r"clos(?:e|es|ed|ing)",
     _verb("deny"), r"pull(?:s|ed|ing)? the plug on", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
 )
+_SUSPEND_HINTS = (
+    "suspend", "paus", "disabl", "deactiv", "disconnect", "cut", "shut", "turn", "switch", "lock", "block", "froz",
+    "restrict", "revok", "terminat", "cancel", "halt", "stop", "discontinu", "interrupt", "withh", "held", "downgrad",
+    "clos", "taken", "denied", "hold", "withdrawn", "pulled", "removed", "deprovision", "offboard", "read-only",
+    "ceas", "dark", "offline", "down", "lapse", "expir", "end", "unavail", "inaccess", "longer",
+)
 SUSPEND_OBJ = _alt(
     r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
     r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
@@ -177,7 +187,7 @@ SUSPEND_OBJ = _alt(
     r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
@@ -210,6 +220,7 @@ LEGAL_NOUN = _alt(
     r"lawyers?", r"(?<!district\s)(?<!power\sof\s)attorneys?(?! general)", r"counsel(?:s)?\b(?! you)", r"solicitors?", r"law firms?", r"legal (?:team|department|dept|counsel|representatives?|advisors?|advisers?|partners?)",
     r"collections? (?:attorneys?|lawyers?|counsel|law firm)", r"legal\b(?= (?:will|would|may|might|is going|are going|involved|get involved))",
 )
+_LEGAL_NOUN_WORDS = ("lawyer", "attorney", "counsel", "solicitor", "law firm", "legal")
 LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
     r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|civil|circuit|superior) court",
@@ -226,7 +237,7 @@ _rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
 _rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
 _rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
-_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:to|over to)|went to|end(?:s|ed)? up with|land(?:s|ed)? (?:with|on the desk of)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})")
+_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:to|over to)|went to|end(?:s|ed)? up with|land(?:s|ed)? (?:with|on the desk of)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be)\b{_gap(2)}?\s*(?P<act>contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact)s?) from (?:our |an |the )*(?P<obj>{LEGAL_NOUN})")
@@ -294,16 +305,18 @@ LATE_FEE = _alt(
     r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
     r"costs (?:will be |being )?added",
     r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation",
-    r"\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)", r"\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule("late_fees", rf"(?P<obj>{LATE_FEE})", "noun")
+_rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
+      "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
 DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
-_rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain")
+_rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
+      requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
@@ -347,7 +360,7 @@ _rule("abusive", rf"(?P<act>{INSULT})\b", "plain")
 
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
-_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b")
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
 _rule("criminal_threat", rf"(?P<obj>police|law enforcement|authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
 _rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|(?<=a\s)crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
 _rule("criminal_threat", rf"(?P<act>report\w*|treat\w*|refer\w*|consider\w*|classif\w*|pursu\w*|flag\w*|log\w*){_gap(4)}(?P<obj>as (?:fraud|theft|a crime|criminal|obtaining|a fraud)|for (?:fraud|theft|prosecution))")
@@ -576,13 +589,24 @@ def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
     return last
 
 
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Cheap substring pre-check before running a regular expression."""
+    return any(word in text for word in words)
+
+
+_NEGATION_HINTS = ("no", "n't", "never", "neither", "without")
+
+
 def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rule) -> bool:
+    scope_end = start if rule.kind in ("inverted", "plain") else end
     window_start = max(sentence_start, start - 160)
+    if not _mentions(norm[window_start:scope_end], _NEGATION_HINTS):
+        return False
     before = norm[window_start:start]
-    if STRONG_NEGATION.search(before) and not _c_but.search(before[STRONG_NEGATION.search(before).end():]):
+    strong = STRONG_NEGATION.search(before)
+    if strong and not _c_but.search(before, strong.end()):
         return True
     scope = _scope_start(norm, sentence_start, start)
-    scope_end = start if rule.kind in ("inverted", "plain") else end
     for cue in NEGATION.finditer(norm, scope, scope_end):
         if NEGATION_EXEMPT_AFTER.match(norm, cue.end(), min(len(norm), cue.end() + 60)):
             continue
@@ -602,6 +626,9 @@ _c_but = _c(r"\b(?:but|however|otherwise)\b|[;]")
 def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
     tail_end = min(sentence_end, end + 60)
     tail = norm[end:tail_end]
+    if not _mentions(tail, ("not", "n't", "never", "no longer", "waived", "removed", "reversed", "forgiven",
+                            "refunded", "lifted", "cancel", "withdrawn", "released")):
+        return False
     clause_end = CLAUSE_BREAK.search(tail)
     if clause_end:
         tail = tail[: clause_end.start()]
@@ -609,11 +636,21 @@ def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
 
 
 def _customer_is_actor(norm: str, sentence_start: int, start: int) -> bool:
-    return bool(CUSTOMER_ACTOR.search(norm, max(sentence_start, start - 40), start))
+    window_start = max(sentence_start, start - 40)
+    if not _mentions(norm[window_start:start], ("you", "free", "any time", "ask", "request")):
+        return False
+    return bool(CUSTOMER_ACTOR.search(norm, window_start, start))
+
+
+_OFFER_HINTS = ("happy", "glad", "pleased", "willing", "offer", "option", "like", "helps", "request", "prefer",
+                "we can", "we could", "anything", "want us", "shall we")
 
 
 def _is_offer(norm: str, sentence_start: int, start: int) -> bool:
-    return bool(OFFER.search(norm, max(sentence_start, start - 60), start))
+    window_start = max(sentence_start, start - 60)
+    if not _mentions(norm[window_start:start], _OFFER_HINTS):
+        return False
+    return bool(OFFER.search(norm, window_start, start))
 
 
 def _cancelled(norm: str, clause_start: int, clause_end: int) -> bool:
@@ -665,15 +702,27 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
 # Driver
 # --------------------------------------------------------------------------
 
+_clause_breaks: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+
+
 def _clause_bounds(norm: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
-    s_start, s_end = sentence
-    clause_start, clause_end = s_start, s_end
-    for brk in CLAUSE_BREAK.finditer(norm, s_start, s_end):
-        if brk.end() <= start:
-            clause_start = brk.start() if brk.group(0).strip() not in ",;:()-" else brk.end()
-        elif brk.start() >= end:
-            clause_end = brk.start()
+    """The clause around [start, end): from the last break before it to the first break after it.
+    A punctuation break is left out of the clause; a conjunction ("but", "or we") opens it."""
+    key = (norm, *sentence)
+    breaks = _clause_breaks.get(key)
+    if breaks is None:
+        breaks = [(brk.start(), brk.end() if brk.group(0).strip() in ",;:()-" else brk.start())
+                  for brk in CLAUSE_BREAK.finditer(norm, *sentence)]
+        if len(_clause_breaks) > 64:
+            _clause_breaks.clear()
+        _clause_breaks[key] = breaks
+    clause_start, clause_end = sentence
+    for brk_start, opens_at in breaks:
+        if brk_start >= end:
+            clause_end = brk_start
             break
+        if opens_at <= start and brk_start < start:
+            clause_start = opens_at
     return clause_start, clause_end
 
 
@@ -855,10 +904,14 @@ def _charset(items, c) -> set[str] | None:  # type: ignore[no-untyped-def]
     return chars
 
 
-def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int]) -> Statement | None:
+def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int],
+               accepted: set[tuple[str, int, int]]) -> Statement | None:
     clause = _clause_bounds(norm, sentence, match.start(), match.end())
+    if (rule.category, *clause) in accepted and clause[0] <= match.start() and match.end() <= clause[1]:
+        return None  # this clause already asserts the category
     if not _accept(norm, rule, match, sentence, clause):
         return None
+    accepted.add((rule.category, *clause))
     start, end = _trim(text, min(clause[0], match.start()), max(clause[1], match.end()))
     return Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
 
@@ -868,19 +921,30 @@ def _candidates(norm: str) -> list[tuple[int, int]]:
     index = _INDEX
     cache = index.cache
     found = []
-    for token in TOKEN.finditer(norm):
-        word = token.group()
+    cursor = 0
+    size = len(norm)
+    for word in TOKEN.findall(norm):
         numbers = cache.get(word)
         if numbers is None:
             numbers = index.for_word(word)
         if numbers:
-            position = token.start()
+            # Locate this token: the first whole-word occurrence after the previous hit
+            # (an earlier whole-word occurrence would have been a hit itself).
+            position = norm.find(word, cursor)
+            while (position > 0 and norm[position - 1] in _WORD_CHARS) or (
+                position + len(word) < size and norm[position + len(word)] in _WORD_CHARS
+            ):
+                position = norm.find(word, position + 1)
+            cursor = position + len(word)
             found.extend((position, number) for number in numbers)
     for number in index.scan:  # patterns whose first word cannot be predicted
         found.extend((match.start(), number) for match in index.patterns[number].finditer(norm))
     if index.scan:
         found.sort()
     return found
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _reported_spans(norm: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -900,6 +964,7 @@ def _reported_spans(norm: str, candidates: list[tuple[int, int]]) -> list[tuple[
 
 
 _compiled = False
+_compile_lock = threading.Lock()
 
 
 def _flexible_spaces(source: str) -> str:
@@ -923,13 +988,19 @@ def _flexible_spaces(source: str) -> str:
 
 
 def _compile_patterns() -> None:
-    """Compile every pattern exactly once, on the first call (compiling them all costs ~50 ms)."""
+    """Compile every pattern exactly once, on the first call (a few hundred milliseconds)."""
     global _compiled
+    with _compile_lock:
+        if not _compiled:
+            _compile_all()
+
+
+def _compile_all() -> None:
+    global _compiled, _INDEX, _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER
     module = globals()
     for name, value in list(module.items()):
         if isinstance(value, _Source):
             module[name] = re.compile(_flexible_spaces(value))
-    global _INDEX, _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER
     for rule in RULES:
         rule.pattern = re.compile(_flexible_spaces(rule.source))
     patterns = [rule.pattern for rule in RULES]
@@ -956,16 +1027,20 @@ def classify(text: str) -> list[Statement]:
     sentences = _sentences(norm, text)
     sentence_starts = [start for start, _ in sentences]
     found: dict[tuple[str, int, int], Statement] = {}
+    accepted: set[tuple[str, int, int]] = set()
     for position, number in candidates:
         if number >= _REPORTED_VERB_NUMBER:
             continue
         sentence = sentences[bisect_right(sentence_starts, position) - 1]
-        match = RULES[number].pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
+        rule = RULES[number]
+        if rule.requires and not _mentions(norm[position:sentence[1]], rule.requires):
+            continue
+        match = rule.pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
         if match is None or not match.group(0).strip():
             continue
         if reported and any(start < match.end() and match.start() < end for start, end in reported):
             continue
-        statement = _statement(text, norm, RULES[number], match, sentence)
+        statement = _statement(text, norm, rule, match, sentence, accepted)
         if statement is not None:
             found.setdefault((statement.category, statement.start, statement.end), statement)
     order = _CATEGORY_ORDER
