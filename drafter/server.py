@@ -99,6 +99,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
         from .config import load_settings
 
         options.settings = load_settings()
+    _warm_up(default_policy)
 
     app = FastAPI(title="drafter", version=__version__, description=_DESCRIPTION,
                   docs_url="/docs", redoc_url=None)
@@ -117,6 +118,17 @@ _DESCRIPTION = """Collections drafts for B2B accounts receivable, checked agains
 anyone can send them. The same functions as the `drafter` command line: analyze an account, draft a
 message, check any draft (whoever wrote it). Errors are JSON: `{"error": {"message", "field", "type"}}`.
 """
+
+
+def _warm_up(policy: Policy) -> None:
+    """Check one small draft now: the guard compiles its patterns on first use (about a second),
+    and the first user to ask should not be the one who waits for that."""
+    from .guard import check
+
+    account = Account.model_validate({
+        "as_of": "2026-03-01", "customer": {"name": "Warm-up"},
+        "invoices": [{"number": "W-1", "amount": "1.00", "issued": "2026-01-01", "due": "2026-01-31"}]})
+    check("Subject: Invoice W-1\n\nInvoice W-1 for $1.00 is 29 days past due.", account, policy)
 
 
 # ---- routes ------------------------------------------------------------------------------------
