@@ -207,8 +207,13 @@ def _chooser(seed: str):
     return choose
 
 
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December")
+
+
 def _day(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+    """A date as people write it in English, whatever the machine's locale: October 1, 2026."""
+    return f"{_MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
 
 
 def _invoice(status: InvoiceStatus) -> dict[str, Any]:
