@@ -916,8 +916,8 @@ def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence
     return Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
 
 
-def _candidates(norm: str) -> list[tuple[int, int]]:
-    """(position, pattern number) for every word that can start a match of a pattern."""
+def _candidates(norm: str) -> list[tuple[int, tuple[int, ...]]]:
+    """(position, pattern numbers) for every word that can start a match of some pattern."""
     index = _INDEX
     cache = index.cache
     found = []
@@ -936,9 +936,9 @@ def _candidates(norm: str) -> list[tuple[int, int]]:
             ):
                 position = norm.find(word, position + 1)
             cursor = position + len(word)
-            found.extend((position, number) for number in numbers)
+            found.append((position, numbers))
     for number in index.scan:  # patterns whose first word cannot be predicted
-        found.extend((match.start(), number) for match in index.patterns[number].finditer(norm))
+        found.extend((match.start(), (number,)) for match in index.patterns[number].finditer(norm))
     if index.scan:
         found.sort()
     return found
@@ -947,20 +947,23 @@ def _candidates(norm: str) -> list[tuple[int, int]]:
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _reported_spans(norm: str, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _reported_spans(norm: str, candidates: list[tuple[int, tuple[int, ...]]]) -> list[tuple[int, int]]:
     """Stretches that report what the customer or someone else said ("you mentioned ...")."""
     spans = []
-    for position, number in candidates:
-        if number == _REPORTED_VERB_NUMBER:
-            match = REPORTED_VERB.match(norm, position)
-            subject = match and REPORTED_SUBJECT.search(norm, max(0, position - 40), position)
-            if subject:
-                spans.append((subject.start(), _reported_end(norm, match.end())))
-        elif number == _REPORTED_OTHER_NUMBER:
-            match = REPORTED_OTHER.match(norm, position)
-            if match:
-                spans.append((match.start(), _reported_end(norm, match.end())))
+    for position, numbers in candidates:
+        for number in numbers:
+            if number >= _REPORTED_VERB_NUMBER:
+                spans.extend(_reported_span(norm, position, number))
     return spans
+
+
+def _reported_span(norm: str, position: int, number: int) -> list[tuple[int, int]]:
+    if number == _REPORTED_VERB_NUMBER:  # "... you mentioned", "as your CFO said"
+        match = REPORTED_VERB.match(norm, position)
+        subject = match and REPORTED_SUBJECT.search(norm, max(0, position - 40), position)
+        return [(subject.start(), _reported_end(norm, match.end()))] if subject and match else []
+    match = REPORTED_OTHER.match(norm, position)  # "according to you", "worried about"
+    return [(match.start(), _reported_end(norm, match.end()))] if match else []
 
 
 _compiled = False
@@ -1023,28 +1026,33 @@ def classify(text: str) -> list[Statement]:
     candidates = _candidates(norm)
     if not candidates:
         return []
-    reported = _reported_spans(norm, candidates)
-    sentences = _sentences(norm, text)
+    statements = _find_statements(text, norm, candidates, _sentences(norm, text), _reported_spans(norm, candidates))
+    order = _CATEGORY_ORDER
+    return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
+
+
+def _find_statements(text: str, norm: str, candidates: list[tuple[int, tuple[int, ...]]],
+                     sentences: list[tuple[int, int]], reported: list[tuple[int, int]]) -> list[Statement]:
     sentence_starts = [start for start, _ in sentences]
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
-    for position, number in candidates:
-        if number >= _REPORTED_VERB_NUMBER:
-            continue
+    for position, numbers in candidates:
         sentence = sentences[bisect_right(sentence_starts, position) - 1]
-        rule = RULES[number]
-        if rule.requires and not _mentions(norm[position:sentence[1]], rule.requires):
-            continue
-        match = rule.pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
-        if match is None or not match.group(0).strip():
-            continue
-        if reported and any(start < match.end() and match.start() < end for start, end in reported):
-            continue
-        statement = _statement(text, norm, rule, match, sentence, accepted)
-        if statement is not None:
-            found.setdefault((statement.category, statement.start, statement.end), statement)
-    order = _CATEGORY_ORDER
-    return sorted(found.values(), key=lambda s: (s.start, order[s.category], s.end))
+        for number in numbers:
+            if number >= _REPORTED_VERB_NUMBER:
+                break  # pattern numbers are sorted; the reported-speech patterns come last
+            rule = RULES[number]
+            if rule.requires and not _mentions(norm[position:sentence[1]], rule.requires):
+                continue
+            match = rule.pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
+            if match is None or not match.group(0).strip():
+                continue
+            if reported and any(start < match.end() and match.start() < end for start, end in reported):
+                continue
+            statement = _statement(text, norm, rule, match, sentence, accepted)
+            if statement is not None:
+                found.setdefault((statement.category, statement.start, statement.end), statement)
+    return list(found.values())
 
 
 _CATEGORY_ORDER = {name: index for index, name in enumerate(CATEGORIES)}
