@@ -102,8 +102,9 @@ _MONTH_FIRST = lazy_pattern(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s
 _MONTH_TAIL = lazy_pattern(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 
 _DIGIT = lazy_pattern(r"\d")
-_URL = lazy_pattern(r"\b(?:https?://|www\.)[^\s<>()\"']+", re.I)
-_EMAIL = lazy_pattern(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = lazy_pattern(r"(?:https?://|www\.)[^\s<>()\"']+")
+_EMAIL_LOCAL = lazy_pattern(r"[\w.+-]+$")  # searched just before an @
+_EMAIL_DOMAIN = lazy_pattern(r"@[\w-]+(?:\.[\w-]+)+")
 
 _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
@@ -141,7 +142,7 @@ _CLOSING = lazy_pattern(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards
                       r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
                       r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*$",
                       re.M | re.I)
-_SPOKEN_NAME = lazy_pattern(r"\b(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+_SPOKEN_NAME = lazy_pattern(r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                           r"(?=\s+(?:from|with|at|calling|in)\b)")
 _SENTENCE_END = lazy_pattern(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
@@ -242,14 +243,19 @@ def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = Non
     taken: list[tuple[int, int]] = []
     if "http" in text or "www." in text:
         for match in _URL.finditer(text):
+            if match.start() and text[match.start() - 1].isalnum():
+                continue
             url = match.group().rstrip(".,;:!?)]'\"")
             found.other.append(Mention("link", match.start(), match.start() + len(url), url))
             taken.append((match.start(), match.start() + len(url)))
-    if "@" in text:
-        for match in _EMAIL.finditer(text):
-            if _free(taken, *match.span()):
-                found.other.append(Mention("email", match.start(), match.end(), match.group()))
-                taken.append(match.span())
+    at = text.find("@")
+    while at > 0:
+        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        domain = _EMAIL_DOMAIN.match(text, at)
+        if local and domain and _free(taken, local.start(), domain.end()):
+            found.other.append(Mention("email", local.start(), domain.end(), text[local.start():domain.end()]))
+            taken.append((local.start(), domain.end()))
+        at = text.find("@", at + 1)
     if _DIGIT.search(text):  # every remaining kind of fact is written with digits
         _numeric(text, as_of, invoice_pattern, found, taken)
     found.amounts.sort(key=lambda a: a.start)
@@ -279,8 +285,8 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
 
 
 _MONTH_ABBREVIATIONS = frozenset(_MONTHS) | {name[:3] for name in _MONTHS}
-_CURRENCY_HINTS = ("$", "€", "£", "¥", "dollar", "euro", "pound", "buck", "usd", "eur", "gbp", "cad", "aud", "nzd",
-                   "chf", "jpy", "sek", "nok", "dkk", "mxn", "inr", "sgd", "hkd", "zar", "pln", "czk")
+_CURRENCY_HINT = lazy_pattern(rf"[$€£¥]|dollar|euro|pound|buck|\b(?:{_CODES})\b", re.I)
+_ORDINALS = ("st", "nd", "rd", "th")
 
 
 def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) -> int | None:
@@ -289,22 +295,21 @@ def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) 
     digits = run_end - start
     after = text[run_end:run_end + 24]
     mark = after[:1]
-    next_word = after.lstrip(" ,.").removeprefix("st").removeprefix("nd").removeprefix("rd").removeprefix("th")
-    next_word = next_word.strip().removeprefix("of ").lstrip()[:3].lower()
-    if start == 0 or not text[start - 1].isalnum():
-        candidates = []
+    previous = text[start - 1:start] if start else ""
+    if not previous.isalnum():
+        pattern = None
         if digits == 4 and mark == "-":
-            candidates.append(_DATE_AT_NUMBER[0])
-        elif digits <= 2 and mark in "/." and after[1:2].isdigit():
-            candidates.append(_DATE_AT_NUMBER[1])
-        elif digits <= 2 and next_word in _MONTH_ABBREVIATIONS:
-            candidates.append(_DATE_AT_NUMBER[2])
-        for pattern in candidates:
+            pattern = _DATE_AT_NUMBER[0]
+        elif digits <= 2 and mark in ("/", ".") and after[1:2].isdigit():
+            pattern = _DATE_AT_NUMBER[1]
+        elif digits <= 2 and _month_follows(after):
+            pattern = _DATE_AT_NUMBER[2]
+        if pattern is not None:
             match = pattern.match(text, start)
             if match and (mention := _date_mention(match, text, as_of)):
                 found.dates.append(mention)
                 return match.end()
-    if digits <= 2 and text[start - 1:start] == " ":
+    if digits <= 2 and previous == " ":
         month = _MONTH_TAIL.search(text, max(0, start - 12), start)
         if month and (match := _MONTH_FIRST.match(text, month.start())) and (
                 mention := _date_mention(match, text, as_of)):
@@ -319,25 +324,39 @@ def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) 
                 found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
                                            (match.group("qual") or "").lower()))
                 return match.end()
-    candidates = []
     sign = text[max(0, start - 5):start].rstrip()[-1:]
     if sign and (sign in "$€£¥" or sign.isupper()):
         for tail, pattern in _AMOUNT_AFTER_SIGN:
             written = tail.search(text, max(0, start - 5), start)
-            if written:
-                candidates.append(pattern.match(text, written.start()))
-    window = lower_after[:20]
-    if any(hint in window for hint in _CURRENCY_HINTS):
-        candidates.append(_AMOUNT_AT_NUMBER[0].match(text, start))
-    if "k" in lower_after[:5]:
-        candidates.append(_AMOUNT_AT_NUMBER[1].match(text, start))
-    if mark in ".,":
-        candidates.append(_AMOUNT_AT_NUMBER[2].match(text, start))
-    for match in candidates:
-        if match and (amount := _amount(match)) is not None:
-            found.amounts.append(amount)
-            return match.end()
+            if written and (end := _add_amount(pattern.match(text, written.start()), found)):
+                return end
+    if _CURRENCY_HINT.search(after, 0, 20) and (end := _add_amount(_AMOUNT_AT_NUMBER[0].match(text, start), found)):
+        return end
+    if ("k" in lower_after[:5]) and (end := _add_amount(_AMOUNT_AT_NUMBER[1].match(text, start), found)):
+        return end
+    if mark in (".", ",") and (end := _add_amount(_AMOUNT_AT_NUMBER[2].match(text, start), found)):
+        return end
     return None
+
+
+def _month_follows(after: str) -> bool:
+    word = after.lstrip(" ,.")
+    if word[:2] in _ORDINALS:
+        word = word[2:]
+    word = word.lstrip()
+    if word[:3] == "of ":
+        word = word[3:].lstrip()
+    return word[:3].lower() in _MONTH_ABBREVIATIONS
+
+
+def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
+    if match is None:
+        return None
+    amount = _amount(match)
+    if amount is None:
+        return None
+    found.amounts.append(amount)
+    return match.end()
 
 
 def _amount(match: re.Match[str]) -> Amount | None:
@@ -359,10 +378,12 @@ def _names(text: str, found: Mentions) -> None:
     for match in _CLOSING.finditer(text):
         rest = text[match.end():]
         line = next((ln for ln in rest.splitlines() if ln.strip()), "")
-        if line and len(line.split()) <= 5 and not _EMAIL.search(line):
+        if line and len(line.split()) <= 5 and "@" not in line:
             start = match.end() + rest.index(line) + (len(line) - len(line.lstrip()))
             found.other.append(Mention("signature_name", start, start + len(line.strip()), line.strip()))
     for match in _SPOKEN_NAME.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue
         found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
 
 

@@ -47,8 +47,12 @@ class Context:
 
     @cached_property
     def lower(self) -> str:
-        """The text in lower case, for cheap keyword tests before a pattern runs."""
-        return self.text.lower()
+        """The text in lower case (same length, so spans carry over), for keyword tests and for
+        patterns that would otherwise need re.IGNORECASE."""
+        lower = self.text.lower()
+        if len(lower) != len(self.text):  # a few characters lower-case to two
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+        return lower
 
     def mentions_any(self, *words: str) -> bool:
         lower = self.lower
@@ -120,7 +124,7 @@ class Context:
         if not self.mentions_any(*PLAN_WORDS):
             return spans
         for a, b in self.paragraphs:
-            cue = _PLAN_CUE.search(self.text, a, b)
+            cue = _PLAN_CUE.search(self.lower, a, b)
             if cue:
                 spans.append((max((s for s, _ in self.sentences if a <= s <= cue.start()), default=a), b))
         return spans

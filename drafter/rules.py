@@ -324,10 +324,11 @@ PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payment
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
+# Searched in the lower-cased text: far faster than re.IGNORECASE.
 _PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
-                       r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b.*\b(?:per|a|each)\s+"
-                       r"(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
-                       r"(?:monthly\s+)?(?:payments|parts|months))", re.I)
+                         r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
+                         r"each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
+                         r"(?:monthly\s+)?(?:payments|parts|months))")
 _REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+",
                        re.I)
 _NUMBER = _COUNT.replace("?P<count>", "")
