@@ -264,7 +264,7 @@ _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:cred
 _rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)|guarantors?|personal (?:liability|assets))\b", "noun")
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)")
-_rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))")
+_rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))", requires=("personally", "individually"))
 _rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
 
 # ---- repossession --------------------------------------------------------
@@ -337,7 +337,7 @@ URGENCY = _alt(
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
     r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
-    r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\s)or else(?=\W*$)",
+    r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)",
 )
 _rule("urgency", rf"(?P<act>{URGENCY})\b", "plain")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
@@ -353,7 +353,7 @@ INSULT = _alt(
     r"do your (?:job|jobs)", r"(?<=not\s)rocket science", r"how hard (?:can|is) it", r"really that hard", r"(?:(?<=can't\s)|(?<=cannot\s)|(?<=couldn't\s))even\b",
     r"what(?: is|'s) wrong with (?:you|your)", r"two[- ]bit", r"fly[- ]by[- ]night", r"circus", r"(?<=a\s)mess\b", r"bunch of", r"who runs that place",
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
-    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:couldn't|can't|could not|cannot) organi[sz]e (?:a|an)\b",
+    r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
 SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
@@ -374,7 +374,7 @@ VIOLENCE = _alt(
     r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s))know where (?:you|your)", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
     r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
-    r"accidents (?:happen|can happen)", r"(?:have|has|had|having) (?:an |some |a few )?accidents?\b",
+    r"accidents (?:happen|can happen)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)|(?<=some\s)|(?<=few\s))accidents?\b",
     r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
     r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
@@ -385,8 +385,16 @@ VIOLENCE = _alt(
 _rule("violence", rf"(?P<act>{VIOLENCE})", "plain")
 
 # ---- public_shaming ------------------------------------------------------
+_THIRD_PARTY_WORDS = (
+    "supplier", "vendor", "customer", "client", "partner", "investor", "lender", "bank", "creditor", "competitor",
+    "employee", "staff", "subcontractor", "distributor", "landlord", "contractor", "gc", "owner", "insurer",
+    "franchisor", "shareholder", "member", "communit", "neighbo", "peer", "compan", "business", "firm", "industry",
+    "trade", "everyone", "everybody", "public", "press", "news", "media", "local", "chamber", "bbb", "social",
+    "linkedin", "twitter", "facebook", "instagram", "reddit", "glassdoor", "google", "yelp", "trustpilot", "online",
+    "network", "mailing", "newsletter",
+)
 THIRD_PARTY = _alt(
-    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|best|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
+    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
     r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
@@ -397,7 +405,7 @@ TELL = _alt(
     _verb("share"), _verb("publish"), _verb("post"), _verb("broadcast"), _verb("announce"), _verb("circulate"), _verb("email"), _verb("advise"),
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
-_rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b")
+_rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+)? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read)\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
@@ -418,7 +426,8 @@ NEGATION = _c(
     r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
 )
 NEGATION_EXEMPT_AFTER = _c(
-    r"\s*(?:later than|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
+    r"\s*(?:later than|rocket science|even\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
+    r"wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
     r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude)\b"
 )
@@ -769,7 +778,7 @@ TOKEN = _c(r"[a-z0-9]+")
 # pattern itself, so adding a cue never needs a separate anchor list.
 # --------------------------------------------------------------------------
 
-_PREFIX_LEN = 8
+_PREFIX_LEN = 6
 _DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 _CLOSED = "\0"  # the word ends here (a non-word character follows): an exact word
 _OPEN = "\1"  # anything may follow: a word prefix
