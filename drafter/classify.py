@@ -89,7 +89,6 @@ def _verbs(*bases: str) -> str:
     return _alt(*(_verb(base) for base in bases))
 
 
-MODAL = r"(?:will|'ll|would|'d|may|might|could|can|shall|must|is going to|are going to|'re going to|plan to|intend to|have to|need to)"
 BE = r"(?:be|been|being|is|are|was|were|get|gets|got|go|goes|'s|'re)"
 PAY_WORDS = (
     r"(?:pay|pays|paid|paying|payment|payments|remit|remits|remitted|remittance|settle|settled|settlement|"
@@ -466,7 +465,6 @@ CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n
 SENTENCE_PUNCT = _c(r"[.!?]+")
 NEW_BLOCK = _c(r"[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello )")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
-NEWLINE = _c(r"\n")
 CONTINUATION = _c(r"[ \t]*[a-z]")
 
 _TRANSLATE = str.maketrans({
