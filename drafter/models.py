@@ -48,7 +48,7 @@ Currency = Annotated[str, BeforeValidator(parse_currency)]
 
 
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Customer(_Input):
@@ -205,7 +205,7 @@ class Account(_Input):
 # ---- analysis output ---------------------------------------------------------------------------
 
 class _Output(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Signal(_Output):
