@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import imaplib
 import os
+import socket
 import ssl
 import subprocess
 import sys
@@ -410,3 +411,21 @@ def test_a_batch_folder_is_pushed_after_each_draft_is_checked_again(server, draf
     subjects = sorted(m["Subject"] for _, m in fetch_all(drafts))
     assert subjects == sorted(email.message_from_bytes(p.read_bytes(), policy=default_policy)["Subject"]
                               for p in written)
+
+
+@pytest.mark.parametrize("raised, message", [
+    (socket.gaierror(-2, "Name or service not known"), "cannot resolve host 'mail.example.com' (Name "
+                                                      "or service not known)"),
+    (TimeoutError(), "no answer from mail.example.com:993 within 5s"),
+    (OSError(113, "No route to host"), "cannot connect to mail.example.com:993: No route to host"),
+])
+def test_network_failures_are_one_line_delivery_errors(monkeypatch, raised, message):
+    from drafter.errors import DeliveryError
+
+    def fail(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(imaplib, "IMAP4_SSL", fail)  # no packet leaves this machine
+    with pytest.raises(DeliveryError) as error:
+        imap.connect(imap.parse_url("imaps://mail.example.com"), "u", "p", timeout=5)
+    assert str(error.value) == f"imaps://mail.example.com:993: {message}"
