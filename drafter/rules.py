@@ -255,7 +255,7 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                       f"Use the invoice currency ({', '.join(sorted(facts.currencies))}).")
         elif not facts.amount_known(amount):
             yield Hit(amount.start, amount.end, "This amount does not match any invoice, balance, payment "
-                      "or promise on the account.", f"The open balance is {ctx.balance_text}.")
+                      "or promise on the account.", _right_amount(ctx, amount.start))
     for mention in mentions.of_kind("invoice"):
         if not facts.invoice_known(mention.value):
             numbers = ", ".join(inv.number for inv in ctx.account.invoices if inv.open_balance > 0)
@@ -290,6 +290,18 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             if not facts.name_known(mention.value, among):
                 yield Hit(mention.start, mention.end, f"{mention.value!r} is not {who}.",
                           "Use the name exactly as the account has it.")
+
+
+def _right_amount(ctx: Context, position: int) -> str:
+    """The figure the draft probably meant: the balance of the invoice named in the same sentence."""
+    from .money import format_money
+
+    start, end = next(((a, b) for a, b in ctx.sentences if a <= position < b), (0, len(ctx.text)))
+    named = {m.value.lower() for m in ctx.mentions.of_kind("invoice") if start <= m.start < end}
+    for invoice in ctx.account.invoices:
+        if invoice.number.lower() in named:
+            return f"{invoice.number}'s open balance is {format_money(invoice.open_balance, invoice.currency)}."
+    return f"The open balance is {ctx.balance_text}."
 
 
 _TOTAL_CUE = lazy_pattern(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined|comes? to|adds? up to|sum of)\b",

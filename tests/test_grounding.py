@@ -136,3 +136,8 @@ def test_allowed_links_option(tmp_path):
 def test_sentences_split_on_punctuation_paragraphs_and_list_items():
     text = "One. Two?\n\nThree\n- four\n- five"
     assert [text[a:b].strip() for a, b in sentences(text)] == ["One.", "Two?", "Three", "- four", "- five"]
+
+
+def test_wrong_amount_suggests_the_named_invoices_balance():
+    [finding] = grounding("Invoice INV-1077 for $1,050.00 is open. The rest is fine.")
+    assert finding.suggestion == "INV-1077's open balance is $1,500.00."
