@@ -30,16 +30,14 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
     """A regular expression compiled on first use, so `drafter check` pays at start-up only for the
     patterns a draft actually needs (most are skipped by a cheaper keyword test)."""
 
-    __slots__ = ("_args", "_compiled")
-
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self._args = (pattern, flags)
-        self._compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
+        # only called for names not set yet: compile, then keep the bound method on the instance
+        value = getattr(re.compile(*self._args), name)
+        setattr(self, name, value)
+        return value
 
 
 @dataclass(frozen=True)
