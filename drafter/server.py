@@ -93,8 +93,8 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
     """The API as a FastAPI app. Policy packs are loaded here, once, not per request."""
     options = options or ServerOptions()
     default_policy = load_policy(options.policy)
-    policies = {name: load_policy(name) for name in pack_names()}
-    policies[default_policy.name] = default_policy
+    shipped = {name: load_policy(name) for name in pack_names()}
+    policies = {**shipped, default_policy.name: default_policy}
     if options.settings is None:
         from .config import load_settings
 
@@ -105,6 +105,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
                   docs_url="/docs", redoc_url=None)
     app.state.options = options
     app.state.policies = policies
+    app.state.shipped = shipped
     app.state.default_policy = default_policy
     app.state.accounts = _AccountCache()
     app.add_middleware(_Limits, token=options.token, max_body=options.max_body)
@@ -171,7 +172,7 @@ def _add_routes(app: FastAPI) -> None:
 
             digest = inputs_hash(body.account, policy, result.draft.kind, result.assessment.as_of)
             options.audit_log.record_draft(result, source="http", inputs_hash=digest,
-                                           policy=_policy_ref(policy))
+                                           policy=_policy_ref(request, policy))
         return _json(result)
 
     @app.post("/v1/check", tags=["checking"], summary="Check a draft against the policy",
@@ -254,9 +255,11 @@ def _policy(request: Request, name: str | None) -> Policy:
     return pack
 
 
-def _policy_ref(policy: Policy) -> str:
+def _policy_ref(request: Request, policy: Policy) -> str:
     """How the audit log names a pack so it can be loaded again: its name if shipped, else its file."""
-    return policy.name if policy.name in pack_names() else (policy.source or policy.name)
+    if request.app.state.shipped.get(policy.name) is policy:
+        return policy.name
+    return policy.source or policy.name
 
 
 def _json(model: BaseModel) -> Response:

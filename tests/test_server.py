@@ -363,3 +363,26 @@ def test_drafts_use_the_configured_llm(tmp_path):
     with AuditLog(db) as log:
         logged = log.list(limit=1)[0]
     assert (logged.backend, logged.model) == ("llm", "stub-model")
+
+
+def test_a_house_policy_file_is_the_default_and_is_logged_by_path(tmp_path):
+    pack = tmp_path / "house.yaml"
+    pack.write_text("name: house\ndescription: Our own rules.\nextends: default\n"
+                    "message:\n  company_name: House Supply Ltd\n")
+    db = tmp_path / "audit.db"
+    process, base = start_server(tmp_path, "--policy", str(pack), "--db", str(db))
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            packs = client.get("/v1/policies").json()
+            report = client.post("/v1/check", json={"text": THREAT, "account": ACCOUNT}).json()
+            named = client.post("/v1/check", json={"text": THREAT, "account": ACCOUNT,
+                                                   "policy": "house"}).json()
+            drafted = client.post("/v1/drafts", json={"account": ACCOUNT, "backend": "offline"})
+    finally:
+        stop_server(process)
+    assert [p["name"] for p in packs if p["default"]] == ["house"]
+    assert report["policy"] == named["policy"] == "house"
+    assert drafted.status_code == 200, drafted.text
+    assert "House Supply Ltd" in drafted.json()["draft"]["body"]
+    with AuditLog(db) as log:
+        assert log.list(limit=1)[0].policy == str(pack)
