@@ -30,7 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.exceptions import HTTPException
 
 from . import __version__
+from .analysis import analyze as analyze_account
 from .errors import DeliveryError, DrafterError, InputError, LLMError, PolicyError
+from .guard import check as check_draft
 from .load import validate
 from .models import MESSAGE_KINDS, Account, Assessment, Draft, DraftResult, Report
 from .policy import Policy, load_policy, pack_names
@@ -124,12 +126,10 @@ message, check any draft (whoever wrote it). Errors are JSON: `{"error": {"messa
 def _warm_up(policy: Policy) -> None:
     """Check one small draft now: the guard compiles its patterns on first use (about a second),
     and the first user to ask should not be the one who waits for that."""
-    from .guard import check
-
     account = Account.model_validate({
         "as_of": "2026-03-01", "customer": {"name": "Warm-up"},
         "invoices": [{"number": "W-1", "amount": "1.00", "issued": "2026-01-01", "due": "2026-01-31"}]})
-    check("Subject: Invoice W-1\n\nInvoice W-1 for $1.00 is 29 days past due.", account, policy)
+    check_draft("Subject: Invoice W-1\n\nInvoice W-1 for $1.00 is 29 days past due.", account, policy)
 
 
 # ---- routes ------------------------------------------------------------------------------------
@@ -149,8 +149,6 @@ def _add_routes(app: FastAPI) -> None:
     @app.post("/v1/analyze", tags=["drafting"], summary="Analyze an account",
               openapi_extra=_body_schema(AnalyzeRequest), responses=_responses(Assessment))
     async def analyze(request: Request) -> Response:
-        from .analysis import analyze as analyze_account
-
         body = await _parse(request, AnalyzeRequest)
         policy = _policy(request, body.policy)
         assessment = analyze_account(body.account, policy, as_of=body.as_of)
@@ -181,18 +179,12 @@ def _add_routes(app: FastAPI) -> None:
         body = await _parse(request, CheckRequest)
         options: ServerOptions = request.app.state.options
         draft = body.text if body.text is not None else body.draft
-        report = _check(draft, body.account, _policy(request, body.policy), tier=body.tier,
-                        as_of=body.as_of)
+        report = check_draft(draft, body.account, _policy(request, body.policy), tier=body.tier,
+                             as_of=body.as_of)
         if options.audit_log is not None:
             text = draft if isinstance(draft, str) else draft.text()
             options.audit_log.record_check(report, source="http", draft_text=text)
         return _json(report)
-
-
-def _check(draft, account, policy, *, tier, as_of) -> Report:
-    from .guard import check
-
-    return check(draft, account, policy, tier=tier, as_of=as_of)
 
 
 class _AccountCache:
