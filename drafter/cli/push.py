@@ -51,7 +51,9 @@ def push(sources, url, user, password_env, folder, starttls, cafile, insecure, a
 
     SOURCES are .eml files written by `drafter draft --format eml` or `drafter batch`, or folders of
     them; with --approved, the drafts a reviewer approved in the audit log. Only drafts that passed
-    the policy check are pushed: a draft marked as failed is refused and reported. Each message is
+    the policy check are pushed: a draft marked as failed is refused and reported, and a batch draft
+    is checked again against the account record batch left beside it (NAME.json), so one edited by
+    hand since must still pass. Each message is
     stored with the \\Draft flag, so your email client opens it as an editable draft. A message whose
     Message-ID is already in the folder is skipped, so pushing again does not duplicate it.
 
