@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 RUNGS = ("json_schema", "json_object", "text")
 MAX_BODY_CHARS = 6000
+MIN_BODY_WORDS = 12  # fewer is a fragment ("41"), not a message
 MAX_HISTORY_CHARS = 3000  # how much of a rejected reply is sent back in a repair round
 ECHO_WORDS = 8  # this many words in a row copied from customer text count as parroting
 PROMPT_MARKERS = (DATA_OPEN, DATA_CLOSE, "FACTS (use exactly these)", "STAGE RULES (tier",
@@ -388,8 +389,10 @@ def parse_reply(content: str, channel: str = "email",
     if reply is None or not reply.body.strip():
         return None, problems + [_problem('the reply had no subject and body; reply exactly in the '
                                           'format asked for')]
-    if channel == "email" and not reply.subject.strip():
+    if channel == "email" and not re.search(r"\w", reply.subject):  # "", "...", "-"
         problems.append(_problem("the e-mail has no subject line; add one"))
+    if len(re.findall(r"\w+", reply.body)) < MIN_BODY_WORDS:
+        problems.append(_problem(f"the body is under {MIN_BODY_WORDS} words; write the whole message"))
     if len(reply.body) > MAX_BODY_CHARS:
         problems.append(_problem(f"the body is over {MAX_BODY_CHARS} characters; make it shorter"))
     return DraftReply(subject=" ".join(reply.subject.split()), body=reply.body.strip()), problems

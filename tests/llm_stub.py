@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.error
-import urllib.request
+import socket
+import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -101,9 +101,30 @@ class StubServer:
 
 
 def _forward(url: str, raw: bytes) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=raw, headers={"content-type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=600) as response:
-            return response.status, {}, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, {}, error.read()
+    """POST `raw` to `url` over a plain socket: below the HTTP libraries that vcrpy patches, so a
+    recording holds only the client's side of the conversation, never this proxy's."""
+    parts = urllib.parse.urlsplit(url)
+    head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(raw)}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection((parts.hostname, parts.port or 80), timeout=600) as conn:
+        conn.sendall(head + raw)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    header, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    if headers.get("transfer-encoding", headers.get("Transfer-Encoding", "")).lower() == "chunked":
+        body = _unchunk(body)
+    return int(lines[0].split()[1]), {}, body
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = b""
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out, data = out + data[:size], data[size + 2:]
+    return out
