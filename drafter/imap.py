@@ -94,6 +94,7 @@ class Mailbox:
     def __init__(self, imap: imaplib.IMAP4, url: ImapUrl) -> None:
         self._imap = imap
         self.url = url
+        self._examined: str | None = None  # the folder open read-only for searching
 
     def __enter__(self) -> Mailbox:
         return self
@@ -141,7 +142,9 @@ class Mailbox:
 
     def has_message(self, folder: str, message_id: str) -> bool:
         """Whether `folder` already holds a message with this Message-ID (so a re-push skips it)."""
-        self._command("SELECT", self._imap.select, _quote(encode_mailbox_name(folder)), True)
+        if self._examined != folder:
+            self._command("EXAMINE", self._imap.select, _quote(encode_mailbox_name(folder)), True)
+            self._examined = folder
         found = self._command("SEARCH", self._imap.uid, "SEARCH", "HEADER", "Message-ID",
                               _quote(message_id))
         return bool(found and found[0] and found[0].split())

@@ -95,12 +95,14 @@ def push(sources, url, user, password_env, folder, starttls, cafile, insecure, a
     with imap.connect(target, user, password, starttls=starttls, cafile=cafile, insecure=insecure,
                       timeout=timeout) as mailbox:
         destination = mailbox.drafts_folder(folder)
-        pushed = 0
+        pushed, appended = 0, set()
         for item in outgoing:
-            if item.message_id and mailbox.has_message(destination, item.message_id):
+            if item.message_id and (item.message_id in appended
+                                    or mailbox.has_message(destination, item.message_id)):
                 click.echo(f"skipped  {item.label}: already in {destination}")
             else:
                 mailbox.append(destination, item.message)
+                appended.add(item.message_id)
                 pushed += 1
                 click.echo(f"pushed   {item.label} -> {destination}")
             if log is not None and item.draft_id is not None:
