@@ -429,3 +429,11 @@ def test_network_failures_are_one_line_delivery_errors(monkeypatch, raised, mess
     with pytest.raises(DeliveryError) as error:
         imap.connect(imap.parse_url("imaps://mail.example.com"), "u", "p", timeout=5)
     assert str(error.value) == f"imaps://mail.example.com:993: {message}"
+
+
+def test_the_same_draft_twice_in_one_run_is_appended_once(server, drafts, tmp_path):
+    path = make_eml(tmp_path, "twice", subject="Twice", to="a@acme.example", body="x")
+    result = run_push("--imap", server.plain_url, "--user", server.user, str(path), str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 draft appended to Drafts" in result.stdout
+    assert [m["Subject"] for _, m in fetch_all(drafts)] == ["Twice"]
