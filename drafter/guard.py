@@ -9,17 +9,33 @@ extracted. Findings carry character spans into `Draft.text()`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import rules
+from .classify import classify
+from .grounding import Facts, Mentions, extract, sentences
 from .models import Account, Assessment, Draft, Finding, Report
+from .money import format_money
 from .policy import Policy, Stage, load_policy
 
-if TYPE_CHECKING:
-    from .grounding import Facts, Mentions
+
+class cached_property:  # noqa: N801 - functools' version takes a lock on every first access (3.11)
+    """Computed on first access, then stored on the instance."""
+
+    def __init__(self, compute) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 __all__ = ["Context", "check"]
 
@@ -62,16 +78,12 @@ class Context:
     def statements(self) -> list[Any]:
         """What the draft asserts, less the wording the pack itself requires (a debt-collector
         disclosure is not a threat of referral)."""
-        from .classify import classify
-
         mandated = self.mandated_spans
         return [s for s in classify(self.text)
                 if not any(a <= s.start and s.end <= b for a, b in mandated)]
 
     @cached_property
     def mandated_spans(self) -> list[tuple[int, int]]:
-        import re
-
         jurisdiction = self.policy.jurisdiction
         if jurisdiction is None:
             return []
@@ -81,9 +93,7 @@ class Context:
                 pattern = r"\s+".join(re.escape(word) for word in wording.split())
                 spans += [m.span() for m in re.finditer(pattern, self.text, re.I)]
         if jurisdiction.disclosure:
-            from .rules import _DISCLOSURE
-
-            spans += [self._sentence_around(m.span()) for m in _DISCLOSURE.finditer(self.text)]
+            spans += [self._sentence_around(m.span()) for m in rules._DISCLOSURE.finditer(self.text)]
         return spans
 
     def _sentence_around(self, span: tuple[int, int]) -> tuple[int, int]:
@@ -97,14 +107,10 @@ class Context:
 
     @cached_property
     def mentions(self) -> Mentions:
-        from .grounding import extract
-
         return extract(self.text, self.as_of, self.facts.invoice_pattern)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        from .grounding import sentences
-
         return sentences(self.text)
 
     @cached_property
@@ -118,13 +124,11 @@ class Context:
     @cached_property
     def plan_paragraphs(self) -> list[tuple[int, int]]:
         """From the first sentence that proposes a plan to the end of its paragraph."""
-        from .rules import _PLAN_CUE, PLAN_WORDS
-
         spans: list[tuple[int, int]] = []
-        if not self.mentions_any(*PLAN_WORDS):
+        if not self.mentions_any(*rules.PLAN_WORDS):
             return spans
         for a, b in self.paragraphs:
-            cue = _PLAN_CUE.search(self.lower, a, b)
+            cue = rules._PLAN_CUE.search(self.lower, a, b)
             if cue:
                 spans.append((max((s for s, _ in self.sentences if a <= s <= cue.start()), default=a), b))
         return spans
@@ -132,16 +136,14 @@ class Context:
     @cached_property
     def offer_spans(self) -> list[tuple[int, int]]:
         """Where the draft proposes plans or discounts: their amounts are checked by the offers rule."""
-        from .rules import _CHARGE_CUE, _DISCOUNT_PCT, CHARGE_WORDS
-
         spans = list(self.plan_paragraphs)
         discounts = "%" in self.text
         charges = bool(self.policy.jurisdiction and self.policy.jurisdiction.statutory) and \
-            self.mentions_any(*CHARGE_WORDS)
+            self.mentions_any(*rules.CHARGE_WORDS)
         if discounts or charges:
             for a, b in self.sentences:
-                if (discounts and _DISCOUNT_PCT.search(self.text, a, b)) or (
-                        charges and _CHARGE_CUE.search(self.text, a, b)):
+                if (discounts and rules._DISCOUNT_PCT.search(self.text, a, b)) or (
+                        charges and rules._CHARGE_CUE.search(self.text, a, b)):
                     spans.append((a, b))
         return spans
 
@@ -151,8 +153,6 @@ class Context:
 
     @cached_property
     def balance_text(self) -> str:
-        from .money import format_money
-
         totals: dict[str, Decimal] = {}
         for inv in self.account.invoices:
             totals[inv.currency] = totals.get(inv.currency, Decimal(0)) + inv.open_balance
@@ -166,9 +166,7 @@ class Context:
         """(rule id, message) if the draft may not assert `category` here, else None."""
         cache = self.__dict__.setdefault("_verdicts", {})
         if category not in cache:
-            from .rules import _statement_verdict
-
-            cache[category] = _statement_verdict(self, category)
+            cache[category] = rules._statement_verdict(self, category)
         return cache[category]
 
 
@@ -181,8 +179,6 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
     given). The pack's `dispute` stage (no pressure at all) applies when the assessment's approach is
     `pause_dispute`: everything overdue is under open dispute. Whatever the stage, no draft may ask
     for payment of an invoice under open dispute."""
-    from .rules import active_rules
-
     if not isinstance(policy, Policy):
         policy = load_policy(policy)
     if isinstance(draft, str):
@@ -195,7 +191,7 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
     ctx = Context(draft, text, account, policy, assessment.tier if tier is None else tier, as_of,
                   disputed_invoices, assessment.approach == "pause_dispute")
     findings = []
-    for rule, severity, options in active_rules(policy):
+    for rule, severity, options in rules.active_rules(policy):
         for hit in rule.check(ctx, options):
             findings.append(Finding(rule=rule.id, category=hit.category, severity=severity, start=hit.start,
                                     end=hit.end, excerpt=text[hit.start:hit.end], message=hit.message,
@@ -228,6 +224,4 @@ def _assessment(account: Account, policy: Policy, as_of: date) -> Assessment:
 
 
 def _facts(account: Account, policy: Policy, as_of: date) -> Facts:
-    from .grounding import Facts
-
     return _cached(account, policy, as_of, "facts", lambda: Facts.of(account, policy, as_of))

@@ -21,7 +21,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import PolicyError
-from .grounding import lazy_pattern
+from .grounding import future, lazy_pattern, overdue_days_ok
+from .money import format_money
+from .policy import REMEDY_CATEGORIES
 
 if TYPE_CHECKING:
     from .guard import Context
@@ -174,8 +176,6 @@ def _statement_verdict(ctx: Context, category: str) -> tuple[str, str] | None:
         when = f"; the {policy.name} pack allows it from tier {first}" if first is not None else \
             f"; the {policy.name} pack never allows it"
         return ("stage-gate", f"{label} is not allowed at tier {ctx.tier}{when}.")
-    from .policy import REMEDY_CATEGORIES
-
     if category in REMEDY_CATEGORIES and category not in policy.remedies and ctx.enabled("unused-remedy"):
         return ("unused-remedy", f"{label}: {policy.message.company_name} does not use this remedy, "
                                  "so naming it is a threat we would not carry out.")
@@ -243,8 +243,6 @@ def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 @_builtin("grounding", "block", "Every amount, invoice number, date, days-overdue figure, name, email "
           "address and link must match the account.", allowed_links=list)
 def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
-    from .grounding import future, overdue_days_ok
-
     facts, mentions = ctx.facts, ctx.mentions
     skip = ctx.offer_spans
     for amount in mentions.amounts:
@@ -294,8 +292,6 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
 
 def _right_amount(ctx: Context, position: int) -> str:
     """The figure the draft probably meant: the balance of the invoice named in the same sentence."""
-    from .money import format_money
-
     start, end = next(((a, b) for a, b in ctx.sentences if a <= position < b), (0, len(ctx.text)))
     named = {m.value.lower() for m in ctx.mentions.of_kind("invoice") if start <= m.start < end}
     for invoice in ctx.account.invoices:
