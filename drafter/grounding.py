@@ -142,15 +142,16 @@ _CLOSING = lazy_pattern(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards
                       re.M | re.I)
 _SPOKEN_NAME = lazy_pattern(r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                           r"(?=\s+(?:from|with|at|calling|in)\b)")
-_SENTENCE_END = lazy_pattern(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences (and list items, and paragraphs) in `text`."""
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if text[start:match.start()].strip():
-            spans.append((start, match.start()))
+        end = match.start() + (text[match.start()] in ".!?")  # the full stop belongs to its sentence
+        if text[start:end].strip():
+            spans.append((start, end))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text)))

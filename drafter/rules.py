@@ -337,11 +337,11 @@ _PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?
                          r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
                          r"each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
                          r"(?:monthly\s+)?(?:payments|parts|months))")
-_REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+",
-                       re.I)
+# The plan patterns are searched in the lower-cased text (Context.lower).
+_REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+")
 _NUMBER = _COUNT.replace("?P<count>", "")
 _MONTHS_SPAN = lazy_pattern(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
-                          + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b", re.I)
+                          + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b")
 _DISCOUNT_PCT = lazy_pattern(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?%\s*(?:\w+[- ]?){0,2}?(?:discount|off\b|reduction)"
                            r"|discount\s+of\s+(?P<pct2>\d{1,2}(?:\.\d+)?)\s?%", re.I)
 _REFUSAL = lazy_pattern(r"\b(?:not|n't|cannot|unable|no\s+longer|never)\b", re.I)
@@ -350,7 +350,7 @@ _DEBT = r"(?:balance|debt|invoices?|amount\s+(?:owed|due)|what\s+you\s+owe|INV-?
 _WAIVER = lazy_pattern(r"\b(?:waiv(?:e|ed|ing)|forgiv(?:e|en|ing)|forgave|writ(?:e|ten|ing)\s+off|wrote\s+off)\b"
                      r"[^.!?\n]{0,60}?\b" + _DEBT + r"\b|\b" + _DEBT + r"\b[^.!?\n]{0,60}?\b(?:(?:has|have|is|are|"
                      r"was|were|been|being|be)\s+)+(?:waived|forgiven|written\s+off)\b", re.I)
-_REMAINDER = lazy_pattern(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b", re.I)
+_REMAINDER = lazy_pattern(r"\b(?:the\s+rest|the\s+remain(?:der|ing)|the\s+balance|what\s+remains)\b")
 
 
 def _count(text: str) -> int:
@@ -363,13 +363,12 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     offers = ctx.policy.offers
     text = ctx.text
     for start, end in ctx.plan_paragraphs:
-        paragraph = text[start:end]
         if ctx.tier < offers.plan_from_tier and not ctx.disputed:
             yield Hit(start, end, f"A payment plan is offered at tier {ctx.tier}; the {ctx.policy.name} pack "
                       f"offers plans from tier {offers.plan_from_tier}.", "Ask when payment can be made "
                       "instead of offering a plan this early.")
             continue
-        yield from _plan_months(ctx, start, paragraph)
+        yield from _plan_months(ctx, start, ctx.lower[start:end])
         yield from _plan_sum(ctx, start, end)
     discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
     for start, end in ctx.sentences if discounts or waivers else ():
@@ -407,7 +406,7 @@ def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
     if not amounts:
         return
     repeated: dict[int, int] = {}
-    for match in _REPEATED.finditer(text, start, end):
+    for match in _REPEATED.finditer(ctx.lower, start, end):
         following = next((a for a in amounts if a.start == match.end() or 0 <= a.start - match.end() <= 2), None)
         if following is not None:
             repeated[following.start] = _count(match.group("count"))
@@ -421,7 +420,7 @@ def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
     if quoted is None:
         quoted_values = [a.value for a in amounts if a.value in targets and a.start not in repeated]
         reference = max(quoted_values, default=None) or max(targets, default=Decimal(0))
-        if total in targets or (total < reference and _REMAINDER.search(text, start, end)):
+        if total in targets or (total < reference and _REMAINDER.search(ctx.lower, start, end)):
             reference = total if total in targets else reference
         else:
             yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not "
