@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_check.py [--seconds N] [--runs N]
 
-Each corpus sentence is checked at tiers 0-4 and with a dispute open, for an account whose terms
+Each corpus sentence (the development corpus, then the hold-out and external files) is checked at tiers 0-4 and with a dispute open, for an account whose terms
 allow every conditional remedy and one whose terms allow none (see tests/guard_corpus.py); the
 expected verdict comes from the stage table. Prints recall on the drafts that must be blocked and
 the false-positive rate on the drafts that must pass (overall, per tier, per category), drafts
@@ -34,9 +34,10 @@ def rate(hits: int, total: int) -> str:
     return f"{hits / total:.4f} ({hits}/{total})" if total else "n/a"
 
 
-def accuracy() -> None:
+def accuracy(evaluation: bool) -> None:
     policy, by_key = content_policy(), accounts()
-    cases = expand(corpus_items(), policy, by_key)
+    items = corpus_items(evaluation)
+    cases = expand(items, policy, by_key)
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # caught, must block, false alarms, must pass
     misses = []
     for case in cases:
@@ -53,12 +54,13 @@ def accuracy() -> None:
                 row[3] += 1
         if blocked != case.must_block:
             misses.append(case)
-    print(f"corpus: {len(corpus_items())} sentences -> {len(cases)} guard cases")
+    label = "hold-out and external corpus" if evaluation else "development corpus"
+    print(f"\n{label}: {len(items)} sentences -> {len(cases)} guard cases")
     print(f"{'':<34} {'recall (must block)':<24} {'false positives (must pass)':<24}")
     for key in ["all"] + sorted(k for k in tally if k != "all"):
         caught, must_block, false_alarms, must_pass = tally[key]
         print(f"{key:<34} {rate(caught, must_block):<24} {rate(false_alarms, must_pass):<24}")
-    for case in misses[:15]:
+    for case in misses[:8]:
         verdict = "missed" if case.must_block else "false alarm"
         print(f"  {verdict}: {case.id} at {case.state} ({case.terms}): {case.text[:70]!r}")
 
@@ -146,7 +148,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="time per throughput measurement")
     parser.add_argument("--runs", type=int, default=7, help="cold-start runs")
     args = parser.parse_args()
-    accuracy()
+    accuracy(evaluation=False)
+    accuracy(evaluation=True)
     throughput(args.seconds)
     cold_start(args.runs)
 
