@@ -60,9 +60,15 @@ def accuracy(evaluation: bool) -> None:
     for key in ["all"] + sorted(k for k in tally if k != "all"):
         caught, must_block, false_alarms, must_pass = tally[key]
         print(f"{key:<34} {rate(caught, must_block):<24} {rate(false_alarms, must_pass):<24}")
-    for case in misses[:8]:
+    shown: dict[str, list[str]] = {}
+    for case in misses:
+        shown.setdefault(case.id, []).append(f"{case.state}/{case.terms}")
+    for case_id, where in list(shown.items())[:10]:
+        case = next(c for c in misses if c.id == case_id)
         verdict = "missed" if case.must_block else "false alarm"
-        print(f"  {verdict}: {case.id} at {case.state} ({case.terms}): {case.text[:70]!r}")
+        print(f"  {verdict}: {case_id} ({len(where)} cases): {case.text[:70]!r}")
+    if len(shown) > 10:
+        print(f"  ... and {len(shown) - 10} more sentences")
 
 
 def realistic_drafts():
