@@ -7,13 +7,14 @@ draft actually asserts: it drops statements that are negated, reassuring,
 quoted, reported from the customer, offered as a courtesy, or that merely look
 alike ("the final invoice", "a credit to your account").
 
-Pure standard library; every pattern is compiled at import time.
+Pure standard library; each pattern is compiled the first time a draft needs it.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -58,8 +59,16 @@ SUGGESTIONS: dict[str, str] = {
 # Pattern helpers
 # --------------------------------------------------------------------------
 
+class _Alternatives(str):
+    """A lexicon as one regex alternation that remembers its parts (see `_rule_each`)."""
+
+    parts: tuple[str, ...] = ()
+
+
 def _alt(*words: str) -> str:
-    return "(?:" + "|".join(words) + ")"
+    alternation = _Alternatives("(?:" + "|".join(words) + ")")
+    alternation.parts = words
+    return alternation
 
 
 # A word inside a gap; a gap never runs across a subordinate clause ("hold while I pull up the account").
@@ -118,12 +127,39 @@ FIRM_TIME = _alt(
 )
 
 
-class _Source(str):
-    """A regex source compiled on first use (see `_compile_patterns`), keeping import cheap."""
+class _LazyPattern:
+    """A module-level pattern compiled on first use, which then replaces itself in the module's
+    globals: a command only pays for the patterns its text needs, and later calls pay nothing."""
+
+    __slots__ = ("source", "name", "compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.name = ""
+        self.compiled: re.Pattern[str] | None = None
+
+    def pattern(self) -> re.Pattern[str]:
+        if self.compiled is None:
+            self.compiled = re.compile(_flexible_spaces(self.source))
+            if self.name:
+                globals()[self.name] = self.compiled
+        return self.compiled
+
+    def match(self, *args):  # type: ignore[no-untyped-def]
+        return self.pattern().match(*args)
+
+    def search(self, *args):  # type: ignore[no-untyped-def]
+        return self.pattern().search(*args)
+
+    def finditer(self, *args):  # type: ignore[no-untyped-def]
+        return self.pattern().finditer(*args)
+
+    def findall(self, *args):  # type: ignore[no-untyped-def]
+        return self.pattern().findall(*args)
 
 
 def _c(pattern: str) -> re.Pattern[str]:
-    return _Source(pattern)  # type: ignore[return-value]  # becomes a compiled Pattern on first use
+    return _LazyPattern(pattern)  # type: ignore[return-value]  # compiled on first use
 
 
 # --------------------------------------------------------------------------
@@ -139,14 +175,20 @@ class _Rule:
     "plain": a fixed expression.
     """
 
-    __slots__ = ("category", "source", "kind", "requires", "pattern")
+    __slots__ = ("category", "source", "kind", "requires", "compiled")
 
     def __init__(self, category: str, source: str, kind: str, requires: tuple[str, ...]) -> None:
         self.category = category
         self.source = source
         self.kind = kind
         self.requires = requires
-        self.pattern: re.Pattern[str] | None = None
+        self.compiled: re.Pattern[str] | None = None
+
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: most drafts never need most rules."""
+        if self.compiled is None:
+            self.compiled = re.compile(_flexible_spaces(self.source))
+        return self.compiled
 
 
 RULES: list[_Rule] = []
@@ -156,6 +198,13 @@ def _rule(category: str, pattern: str, kind: str = "act", requires: tuple[str, .
     """Register a rule. `requires`: substrings of which one must follow the start of a match in its
     sentence; a cheap test that spares slow patterns (long gaps) where they cannot match."""
     RULES.append(_Rule(category, pattern, kind, requires))
+
+
+def _rule_each(category: str, group: str, lexicon: str, kind: str, tail: str = "") -> None:
+    """One rule per lexicon entry: each small pattern is compiled only when a draft contains a word
+    it can start with, where one big alternation would be compiled for any of them."""
+    for part in lexicon.parts:  # type: ignore[attr-defined]
+        _rule(category, rf"(?P<{group}>{part}){tail}", kind)
 
 
 # ---- suspension ----------------------------------------------------------
@@ -210,7 +259,7 @@ AGENCY = _alt(
     r"debt (?:buyers?|purchasers?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
-_rule("collections_agency", rf"(?P<obj>{AGENCY})\b", "noun")
+_rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
 _rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep))")
 _rule("collections_agency", rf"(?P<act>sell|sells|sold|selling|assign|assigning|assigned)\b{_gap(2)}(?P<obj>(?:the |this |your )?(?:debt|account|balance|receivable|invoice)s?)\b(?! (?:manager|team))")
 
@@ -232,7 +281,7 @@ LEGAL_STRONG = _alt(
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
     r"(?:formal|recovery) proceedings", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
 )
-_rule("legal_action", rf"(?P<act>{LEGAL_STRONG})\b", "noun")
+_rule_each("legal_action", "act", LEGAL_STRONG, "noun", r"\b")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
 _rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
 _rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
@@ -252,7 +301,7 @@ BUREAU = _alt(
 )
 CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
 CREDIT_HARM = r"(?:go(?:es|ing)? (?:on|onto|into)|(?:added|placed|put|noted|recorded|listed) (?:on|to|in)|report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|(?<=at\s)risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
-_rule("credit_reporting", rf"(?P<obj>{BUREAU})\b", "noun")
+_rule_each("credit_reporting", "obj", BUREAU, "noun", r"\b")
 _rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
 _rule("credit_reporting", r"(?P<act>(?:report|reported|reporting|list|listed|flag|flagged|record|recorded|mark|marked)\w*)\b.{0,40}?\bas (?P<obj>delinquent|seriously delinquent|in default|a bad debt|non-?paying)", "plain")
@@ -309,7 +358,7 @@ LATE_FEE = _alt(
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
-_rule("late_fees", rf"(?P<obj>{LATE_FEE})", "noun")
+_rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
       "noun", requires=("%",))
 
@@ -338,7 +387,7 @@ URGENCY = _alt(
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)",
 )
-_rule("urgency", rf"(?P<act>{URGENCY})\b", "plain")
+_rule_each("urgency", "act", URGENCY, "plain", r"\b")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
@@ -356,7 +405,7 @@ INSULT = _alt(
 )
 SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
-_rule("abusive", rf"(?P<act>{INSULT})\b", "plain")
+_rule_each("abusive", "act", INSULT, "plain", r"\b")
 
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
@@ -381,7 +430,7 @@ VIOLENCE = _alt(
     r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
     r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)",
 )
-_rule("violence", rf"(?P<act>{VIOLENCE})", "plain")
+_rule_each("violence", "act", VIOLENCE, "plain")
 
 # ---- public_shaming ------------------------------------------------------
 _THIRD_PARTY_WORDS = (
@@ -455,6 +504,8 @@ REPORTED_OTHER = _c(
     r"(?:according to|per) (?:you|your)\b|(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|"
     r"as discussed with your\b"
 )
+_REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
+_REPORTED_OTHER_SOURCE = REPORTED_OTHER.source  # type: ignore[attr-defined]
 QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
 THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
 URL = _c(r"(?:https?://|www\.)\S+")
@@ -783,17 +834,17 @@ _OPEN = "\1"  # anything may follow: a word prefix
 
 
 class _Anchored:
-    """Compiled patterns indexed by the word prefixes their matches can start with."""
+    """Pattern numbers indexed by the word prefixes their matches can start with."""
 
-    __slots__ = ("patterns", "by_prefix", "scan", "cache")
+    __slots__ = ("sources", "by_prefix", "scan", "cache")
 
-    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
-        self.patterns = patterns
+    def __init__(self, sources: list[str]) -> None:
+        self.sources = sources
         self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
         self.cache: dict[str, tuple[int, ...]] = {}
         index: dict[str, list[int]] = {}
-        for number, pattern in enumerate(patterns):
-            starts = _start_prefixes(pattern.pattern)
+        for number, source in enumerate(sources):
+            starts = _cached_start_prefixes(source)
             if starts is None:
                 self.scan.append(number)
                 continue
@@ -814,6 +865,44 @@ class _Anchored:
                 self.cache.clear()
             self.cache[word] = found
         return found
+
+
+def _source_key(source: str) -> int:
+    return zlib.crc32(source.encode("utf-8"))
+
+
+def _cached_start_prefixes(source: str) -> frozenset[str] | None:
+    """Start prefixes from the table shipped with the package, worked out afresh if the rule changed."""
+    try:
+        from drafter._classify_starts import START_PREFIXES
+    except ImportError:
+        START_PREFIXES = {}
+    cached = START_PREFIXES.get(_source_key(source), False)
+    if cached is not False:
+        return None if cached is None else frozenset(cached)
+    return _start_prefixes(_flexible_spaces(source))
+
+
+def start_prefix_table() -> dict[int, tuple[str, ...] | None]:
+    """The start prefixes of every indexed pattern, keyed by a checksum of its source
+    (written to drafter/_classify_starts.py by `write_start_prefix_table`)."""
+    table: dict[int, tuple[str, ...] | None] = {}
+    for source in _indexed_sources():
+        starts = _start_prefixes(_flexible_spaces(source))
+        table[_source_key(source)] = None if starts is None else tuple(sorted(starts))
+    return table
+
+
+def write_start_prefix_table() -> str:
+    """Regenerate the shipped start-prefix table after editing a rule (a test checks it is fresh)."""
+    from pathlib import Path  # only needed by this maintenance helper; costly to import
+
+    path = Path(__file__).with_name("_classify_starts.py")
+    lines = ['"""Generated by drafter.classify.write_start_prefix_table(): start prefixes per rule source."""', "",
+             "START_PREFIXES = {"]
+    lines += [f"    {key}: {value!r}," for key, value in sorted(start_prefix_table().items())]
+    path.write_text("\n".join([*lines, "}", ""]), encoding="utf-8")
+    return str(path)
 
 
 def _start_prefixes(source: str) -> frozenset[str] | None:
@@ -946,7 +1035,7 @@ def _candidates(norm: str) -> list[tuple[int, tuple[int, ...]]]:
             cursor = position + len(word)
             found.append((position, numbers))
     for number in index.scan:  # patterns whose first word cannot be predicted
-        found.extend((match.start(), (number,)) for match in index.patterns[number].finditer(norm))
+        found.extend((match.start(), (number,)) for match in _indexed_pattern(number).finditer(norm))
     if index.scan:
         found.sort()
     return found
@@ -998,26 +1087,27 @@ def _flexible_spaces(source: str) -> str:
     return "".join(out)
 
 
-def _compile_patterns() -> None:
-    """Compile every pattern exactly once, on the first call (a few hundred milliseconds)."""
-    global _compiled
-    with _compile_lock:
-        if not _compiled:
-            _compile_all()
+def _indexed_sources() -> list[str]:
+    """Every rule, then the two reported-speech patterns, in index order."""
+    return [*(rule.source for rule in RULES), _REPORTED_VERB_SOURCE, _REPORTED_OTHER_SOURCE]
 
 
-def _compile_all() -> None:
+def _indexed_pattern(number: int) -> re.Pattern[str]:
+    if number < len(RULES):
+        return RULES[number].pattern()
+    pattern = REPORTED_VERB if number == _REPORTED_VERB_NUMBER else REPORTED_OTHER
+    return pattern.pattern() if isinstance(pattern, _LazyPattern) else pattern
+
+
+def _build_index() -> None:
+    """Index every pattern by its start prefixes, once, on the first call (patterns compile later, when needed)."""
     global _compiled, _INDEX, _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER
-    module = globals()
-    for name, value in list(module.items()):
-        if isinstance(value, _Source):
-            module[name] = re.compile(_flexible_spaces(value))
-    for rule in RULES:
-        rule.pattern = re.compile(_flexible_spaces(rule.source))
-    patterns = [rule.pattern for rule in RULES]
-    _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER = len(patterns), len(patterns) + 1
-    _INDEX = _Anchored([*patterns, REPORTED_VERB, REPORTED_OTHER])  # type: ignore[list-item]
-    _compiled = True
+    with _compile_lock:
+        if _compiled:
+            return
+        _REPORTED_VERB_NUMBER, _REPORTED_OTHER_NUMBER = len(RULES), len(RULES) + 1
+        _INDEX = _Anchored(_indexed_sources())
+        _compiled = True
 
 
 _INDEX: _Anchored
@@ -1027,7 +1117,7 @@ _REPORTED_VERB_NUMBER = _REPORTED_OTHER_NUMBER = -1
 def classify(text: str) -> list[Statement]:
     """Every statement in `text` that ASSERTS one of the 13 content categories, ordered by start."""
     if not _compiled:
-        _compile_patterns()
+        _build_index()
     if not text or not text.strip():
         return []
     norm = _mask_quotes(_normalize(text), text)
@@ -1052,7 +1142,7 @@ def _find_statements(text: str, norm: str, candidates: list[tuple[int, tuple[int
             rule = RULES[number]
             if rule.requires and not _mentions(norm[position:sentence[1]], rule.requires):
                 continue
-            match = rule.pattern.match(norm, position, sentence[1])  # type: ignore[union-attr]
+            match = (rule.compiled or rule.pattern()).match(norm, position, sentence[1])
             if match is None or not match.group(0).strip():
                 continue
             if reported and any(start < match.end() and match.start() < end for start, end in reported):
@@ -1064,3 +1154,13 @@ def _find_statements(text: str, norm: str, candidates: list[tuple[int, tuple[int
 
 
 _CATEGORY_ORDER = {name: index for index, name in enumerate(CATEGORIES)}
+
+
+def _name_lazy_patterns() -> None:
+    module = globals()
+    for name, value in list(module.items()):
+        if isinstance(value, _LazyPattern):
+            value.name = name
+
+
+_name_lazy_patterns()

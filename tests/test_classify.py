@@ -11,12 +11,15 @@ import yaml
 from drafter.classify import ALWAYS_FORBIDDEN, CATEGORIES, Statement, classify
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
+EXTERNAL_SETS = ("external-a.yaml", "external-b.yaml")  # scored in aggregate only, never case by case
 NOTES = {"negation", "quote", "reassurance", "lookalike", "veiled", "paraphrase", "plain"}
 
 
 def _load_corpus() -> list[dict]:
     cases = []
     for path in sorted(CORPUS_DIR.glob("*.yaml")):
+        if path.name in EXTERNAL_SETS:
+            continue
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             cases.append({**case, "file": path.name})
     return cases
@@ -191,3 +194,13 @@ def test_context_does_not_change_the_finding(case: dict) -> None:
     """A threat keeps its categories when surrounded by friendly, neutral sentences."""
     text = f"Hi Sam,\n\nThanks for the update on the rollout. {case['text']} Best regards,\nPriya"
     assert {s.category for s in classify(text)} == set(case["asserts"])
+
+
+def test_shipped_start_prefix_table_is_fresh() -> None:
+    """The first call reads rule start prefixes from drafter/_classify_starts.py instead of parsing
+    every pattern; a stale table is still correct but slow. Regenerate it after editing a rule:
+    python -c 'from drafter.classify import write_start_prefix_table; write_start_prefix_table()'"""
+    from drafter import classify as module
+    from drafter._classify_starts import START_PREFIXES
+
+    assert module.start_prefix_table() == START_PREFIXES
