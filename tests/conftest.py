@@ -49,3 +49,14 @@ def make_account(days_past_due: int = 10, amount: str = "8500.00", **overrides: 
 def account_factory():
     """make_account(days_past_due=10, amount="8500.00", **top_level_overrides) -> Account."""
     return make_account
+
+
+@pytest.fixture(scope="session")
+def _session_audit_db(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("audit") / "audit.db"
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_in_tmp(monkeypatch, _session_audit_db) -> None:
+    """Commands that log by default write to a throwaway audit log, never the user's own."""
+    monkeypatch.setenv("DRAFTER_DB", str(_session_audit_db))

@@ -11,6 +11,7 @@ import click
 
 from ..models import MESSAGE_KINDS, DraftResult
 from ._shared import as_of_option, format_option, policy_option, to_jsonable
+from .log import db_option, open_log
 
 _EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "eml": ".eml"}
 
@@ -33,14 +34,18 @@ _EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "eml": ".eml"
               help="Repair rounds for an LLM draft with blocking findings (default 2).")
 @click.option("--templates", "templates_dir", metavar="DIR", default=None,
               help="A folder of Jinja2 templates overriding the shipped offline templates by name.")
+@db_option
+@click.option("--no-log", is_flag=True, help="Do not record the draft in the audit log.")
 def draft(file: str, kind: str | None, channel: str | None, backend: str, output_format: str,
           policy_name: str | None, as_of, out_dir: str | None, model: str | None,
-          max_repairs: int | None, templates_dir: str | None) -> None:
+          max_repairs: int | None, templates_dir: str | None, db_path: str | None,
+          no_log: bool) -> None:
     """Draft the next collections message (or call script) for the account in FILE.
 
     The analysis picks the kind, tone, sender and recipients; --kind and --channel override it.
     Every draft is checked against the policy before it is shown: when an LLM draft cannot be made
-    to pass, the offline draft is used and a note on stderr says why. Exit status: 0 with a draft,
+    to pass, the offline draft is used and a note on stderr says why. The draft, its guard report
+    and how it was made are recorded in the audit log (see `drafter log`) unless --no-log. Exit status: 0 with a draft,
     1 if no draft could pass the guard, 2 for bad input.
 
     \b
@@ -65,6 +70,8 @@ def draft(file: str, kind: str | None, channel: str | None, backend: str, output
                            as_of=as_of, settings=settings, templates=templates_dir)
     if result.provenance.fell_back:
         click.echo(f"note: used the offline draft because {result.provenance.fallback_reason}", err=True)
+    if not no_log:
+        _record(result, account, policy, policy_name, file, db_path)
     output = render(result, output_format, policy)
     if out_dir is None:
         if isinstance(output, bytes):
@@ -85,6 +92,14 @@ def draft(file: str, kind: str | None, channel: str | None, backend: str, output
     path = folder / f"{_slug(result.customer)}-{result.draft.kind}{_EXTENSIONS[output_format]}"
     write_atomic(path, output)
     click.echo(str(path))
+
+
+def _record(result: DraftResult, account, policy, policy_name: str | None, file: str,
+            db_path: str | None) -> None:
+    from ..store import inputs_hash
+
+    digest = inputs_hash(account, policy, result.draft.kind, result.assessment.as_of)
+    open_log(db_path).record_draft(result, source=file, inputs_hash=digest, policy=policy_name)
 
 
 def render(result: DraftResult, output_format: str, policy) -> str | bytes:

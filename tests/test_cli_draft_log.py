@@ -1,0 +1,30 @@
+"""`drafter draft` records every draft it prints in the audit log, unless told not to."""
+
+import json
+
+from click.testing import CliRunner
+
+from drafter.cli import cli
+from drafter.store import AuditLog
+
+
+def test_a_printed_draft_is_in_the_audit_log(tmp_path, examples_dir):
+    db = tmp_path / "audit.db"
+    account = str(examples_dir / "accounts" / "acme-saas.json")
+    result = CliRunner().invoke(cli, ["draft", account, "--backend", "offline", "--format", "json",
+                                      "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    [logged] = AuditLog(db).list()
+    assert logged.customer == printed["customer"]
+    assert logged.source == account
+    assert logged.backend == "offline" and logged.status == "pending" and logged.passed
+    assert logged.draft.body == printed["draft"]["body"]
+
+
+def test_no_log_leaves_the_audit_log_alone(tmp_path, examples_dir):
+    db = tmp_path / "audit.db"
+    result = CliRunner().invoke(cli, ["draft", str(examples_dir / "accounts" / "acme-saas.json"),
+                                      "--backend", "offline", "--db", str(db), "--no-log"])
+    assert result.exit_code == 0, result.output
+    assert not db.exists() or AuditLog(db).list() == []
