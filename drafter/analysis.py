@@ -18,8 +18,8 @@ from decimal import Decimal
 from .models import Account, Assessment, Signal
 from .money import format_money
 from .policy import Policy, load_policy
-from .signals import (ACCELERATION, PATIENCE, TEXT_WINDOW_DAYS, PromiseOutcome, detect, is_customer_voice,
-                      late_disputes, promise_outcomes, text_cues, unanswered_contacts)
+from .signals import (ACCELERATION, PATIENCE, PromiseOutcome, detect_with_cues, late_disputes,
+                      promise_outcomes, unanswered_contacts)
 
 __all__ = ["analyze", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
 
@@ -39,6 +39,9 @@ TONE_ORDER = ("friendly", "helpful", "curious", "firm", "final")
 _TIER_TONE = {0: "friendly", 1: "helpful", 2: "curious", 3: "firm", 4: "final"}
 _AP_ROLES = {"ap", "accounts_payable", "billing", "bookkeeper", "accounting", "finance"}
 _DECIDER_ROLES = {"cfo", "ceo", "owner", "president", "controller", "coo", "founder", "vp_finance"}
+_PATIENCE = frozenset(PATIENCE)
+_ACCELERATION = frozenset(ACCELERATION)
+_NOTHING = Decimal("0.00")
 
 
 def analyze(account: Account, policy: Policy | str | None = None, as_of: date | None = None) -> Assessment:
@@ -50,7 +53,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
     factors = {"value": _value(facts), "history": _history(facts), "context": _context(facts),
                "risk": _risk(facts)}
     approach, approach_reason = _approach(facts, factors)
-    tone = _tone(facts.tier, approach, factors["history"]["level"], bool(facts.signal_ids & set(PATIENCE)))
+    tone = _tone(facts.tier, approach, factors["history"]["level"], bool(facts.signal_ids & _PATIENCE))
     sender_role = _sender_role(facts.tier, approach)
     recipients, cc = _addressees(facts, approach, sender_role)
     # One validation of plain data builds every nested model at once: much faster than one by one.
@@ -64,7 +67,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         currency=facts.currency,
         balances=facts.balances,
         overdue_balances=facts.overdue_balances,
-        total_balance=facts.balances.get(facts.currency, Decimal("0.00")) if facts.currency else None,
+        total_balance=facts.balances.get(facts.currency, _NOTHING) if facts.currency else None,
         write_off_review=facts.write_off_review,
         factors=factors,
         signals=facts.signals,
@@ -78,7 +81,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         next_action=_next_action(facts, approach, recipients),
         allowed_categories=facts.policy.allowed_categories(account, facts.tier,
                                                            disputed=approach == "pause_dispute"),
-        invoices=[status._asdict() for status in facts.statuses],
+        invoices=[dict(zip(_Status._fields, status)) for status in facts.statuses],
         flags=_flags(facts, factors),
     ))
 
@@ -131,6 +134,8 @@ class _Facts:
     cues: set[str]
     recovering: bool
     write_off_review: bool
+    last_outbound: date | None  # our latest contact (not a note) up to as_of
+    still_ordering: tuple[bool | None, str | None]  # whether they still buy from us, and the fact
 
     @classmethod
     def gather(cls, account: Account, policy: Policy, as_of: date) -> _Facts:
@@ -142,10 +147,8 @@ class _Facts:
                 continue
             days = (as_of - invoice.due).days
             disputed = invoice.number in open_disputes
-            statuses.append(_Status(
-                number=invoice.number, currency=invoice.currency, amount=invoice.amount, balance=balance,
-                due=invoice.due, days_past_due=days, tier=policy.tier_for(days), disputed=disputed,
-                paused=disputed))
+            statuses.append(_Status(invoice.number, invoice.currency, invoice.amount, balance, invoice.due,
+                                    days, policy.tier_for(days), disputed, disputed))
         statuses.sort(key=lambda s: (-s.days_past_due, s.number))
         active = [s for s in statuses if not s.paused]
         oldest = active[0] if active else None
@@ -153,19 +156,21 @@ class _Facts:
         balances: dict[str, Decimal] = {}
         overdue: dict[str, Decimal] = {}
         for status in statuses:
-            balances[status.currency] = balances.get(status.currency, Decimal("0.00")) + status.balance
+            balances[status.currency] = balances.get(status.currency, _NOTHING) + status.balance
             if status.days_past_due > 0 and not status.paused:
-                overdue[status.currency] = overdue.get(status.currency, Decimal("0.00")) + status.balance
+                overdue[status.currency] = overdue.get(status.currency, _NOTHING) + status.balance
         currencies = set(balances) or {i.currency for i in account.invoices}
         outcomes = promise_outcomes(account, as_of)
-        signals = detect(account, as_of, outcomes)
+        signals, cues = detect_with_cues(account, as_of, outcomes)
         facts = cls(
             account=account, policy=policy, as_of=as_of, statuses=statuses, oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
             signals=signals, signal_ids={s.id for s in signals}, outcomes=outcomes, open_disputes=open_disputes,
-            late_dispute_indexes={i for i, _ in late_disputes(account)}, cues=_cues(account, as_of),
+            late_dispute_indexes={i for i, _ in late_disputes(account)}, cues=cues,
             recovering=_recovering(account, as_of), write_off_review=False,
+            last_outbound=_last_outbound(account, as_of),
+            still_ordering=_still_ordering(account, as_of, days_past_due),
         )
         facts.write_off_review = (days_past_due >= policy.tiers.write_off_days and not facts.recovering)
         return facts
@@ -176,38 +181,27 @@ class _Facts:
     def amounts(self, by_currency: dict[str, Decimal]) -> str:
         """Amounts per currency in words, never added across currencies: "$1.00 + €2.00"."""
         if not by_currency:
-            return self.money(Decimal("0.00"))
+            return self.money(_NOTHING)
         return " + ".join(format_money(v, c) for c, v in sorted(by_currency.items()))
 
-    @property
-    def last_outbound(self) -> date | None:
-        dates = [c.date for c in self.account.communications
-                 if c.direction == "outbound" and c.channel != "note" and c.date <= self.as_of]
-        return max(dates) if dates else None
-
-    @property
-    def still_ordering(self) -> tuple[bool | None, str | None]:
-        """Whether the customer still buys from us, and the fact that says so."""
-        explicit = self.account.customer.still_ordering
-        if explicit is not None:
-            return explicit, ("still placing orders" if explicit else "no longer placing orders")
-        recent = [i for i in self.account.invoices
-                  if 0 <= (self.as_of - i.issued).days <= STILL_ORDERING_DAYS]
-        if recent and self.days_past_due > 0:
-            newest = max(recent, key=lambda i: i.issued)
-            return True, f"still ordering: {newest.number} issued {newest.issued}"
-        return None, None
 
 
-def _cues(account: Account, as_of: date) -> set[str]:
-    since = as_of - timedelta(days=TEXT_WINDOW_DAYS)
-    cues: set[str] = set()
-    for comm in account.communications:
-        if comm.summary and since <= comm.date <= as_of and is_customer_voice(comm):
-            cues |= text_cues(comm.summary)
-    for note in account.notes:
-        cues |= text_cues(note)
-    return cues
+def _last_outbound(account: Account, as_of: date) -> date | None:
+    dates = [c.date for c in account.communications
+             if c.direction == "outbound" and c.channel != "note" and c.date <= as_of]
+    return max(dates) if dates else None
+
+
+def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[bool | None, str | None]:
+    """Whether the customer still buys from us, and the fact that says so."""
+    explicit = account.customer.still_ordering
+    if explicit is not None:
+        return explicit, ("still placing orders" if explicit else "no longer placing orders")
+    recent = [i for i in account.invoices if 0 <= (as_of - i.issued).days <= STILL_ORDERING_DAYS]
+    if recent and days_past_due > 0:
+        newest = max(recent, key=lambda i: i.issued)
+        return True, f"still ordering: {newest.number} issued {newest.issued}"
+    return None, None
 
 
 def _recovering(account: Account, as_of: date) -> bool:
@@ -288,7 +282,7 @@ def _history(facts: _Facts) -> dict[str, Any]:
     late_days = [d for _, d in lateness]
     on_time_rate = (sum(1 for d in late_days if d <= ON_TIME_GRACE_DAYS) / len(late_days)) if late_days else None
     avg_late = (sum(max(d, 0) for d in late_days) / len(late_days)) if late_days else None
-    explained = "temporary_issue" in facts.cues or bool(facts.signal_ids & set(PATIENCE))
+    explained = "temporary_issue" in facts.cues or bool(facts.signal_ids & _PATIENCE)
     trend, trend_fact = _trend(late_days, on_time_rate, avg_late, facts.days_past_due, explained)
     outcomes = facts.outcomes
     kept = sum(1 for o in outcomes if o.outcome == "kept")
@@ -370,10 +364,10 @@ def _context(facts: _Facts) -> dict[str, Any]:
         facts_out.append("they describe a passing problem (systems, approvals, cash flow)")
     if "vague_promise" in facts.cues and "specific_payment_date" not in ids:
         facts_out.append("vague commitments without a date")
-    patience = sorted(ids & set(PATIENCE))
+    patience = sorted(ids & _PATIENCE)
     if patience:
         facts_out.append("patience signals: " + ", ".join(patience))
-    acceleration = sorted(ids & set(ACCELERATION))
+    acceleration = sorted(ids & _ACCELERATION)
     if acceleration:
         facts_out.append("acceleration signals: " + ", ".join(acceleration))
 
@@ -462,7 +456,7 @@ def _risk(facts: _Facts) -> dict[str, Any]:
 def _approach(facts: _Facts, factors: dict[str, Any]) -> tuple[str, str]:
     value, history = factors["value"]["level"], factors["history"]["level"]
     ids = facts.signal_ids
-    acceleration = sorted(ids & set(ACCELERATION))
+    acceleration = sorted(ids & _ACCELERATION)
     paused = [s.number for s in facts.statuses if s.paused]
     if paused and not facts.overdue_balances:
         late = facts.late_dispute_indexes

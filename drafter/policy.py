@@ -7,6 +7,7 @@ lists and scalars replace, and a key set to null removes what the parent set.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from datetime import time
 from decimal import Decimal
@@ -232,7 +233,8 @@ class Policy(_Pack):
 
     def tier_for(self, days_past_due: int) -> int:
         """The aging tier (0-4) for an invoice `days_past_due` days late (0 or less: not yet due)."""
-        return sum(1 for start in self.tiers.starts if days_past_due >= start)
+        # the starts are increasing (validated), so the tier is the number of starts reached
+        return bisect.bisect_right(self.tiers.starts, days_past_due)
 
     def stage(self, tier: int, disputed: bool = False) -> Stage:
         return self.stages["dispute" if disputed else str(tier)]
@@ -310,6 +312,8 @@ def _load_cached(path: str) -> Policy:
 
 def _check_rule_settings(policy: Policy, nodes: list[tuple[str, Any]], path: str) -> None:
     """Every rule id a pack names exists, and its options are ones the rule understands."""
+    if not policy.rules:
+        return  # most packs configure no rules: no need to load the guard's rule registry
     from . import rules
 
     for rule_id, settings in policy.rules.items():

@@ -19,19 +19,21 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from .models import Account, Communication, Signal
 from .money import format_money
 
 __all__ = ["PATIENCE", "ACCELERATION", "SIGNAL_IDS", "GOING_DARK_CONTACTS", "TEXT_WINDOW_DAYS",
            "PromiseOutcome", "promise_outcomes", "unanswered_contacts", "late_disputes", "is_customer_voice",
-           "text_signals", "text_cues", "detect"]
+           "text_signals", "text_cues", "detect", "detect_with_cues"]
 
 PATIENCE = ("proactive_contact", "specific_payment_date", "partial_payment", "transparency")
 ACCELERATION = ("going_dark", "broken_promise", "new_dispute_on_old_invoice", "operational_red_flags",
                 "vendor_prioritization")
 SIGNAL_IDS = PATIENCE + ACCELERATION
 _PER_FACT = {"partial_payment", "broken_promise", "new_dispute_on_old_invoice"}
+_RANK = {signal_id: rank for rank, signal_id in enumerate(SIGNAL_IDS)}
 
 GOING_DARK_CONTACTS = 3  # unanswered outbound contacts in a row since the customer last replied
 PROMISE_GRACE_DAYS = 2  # a promise still pending this long after its date counts as broken
@@ -225,19 +227,30 @@ def _pattern(key: str, ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile(source, re.I) if ignore_case else re.compile(source)
 
 
-def _fold(text: str) -> tuple[str, bool]:
+class _Folded(NamedTuple):
+    """A text prepared for matching: what the patterns run on, and its lower-cased form for the
+    trigger checks."""
+
+    text: str
+    folded: str
+    ignore_case: bool
+    lowered: str
+
+
+def _fold(text: str) -> _Folded:
     """Lower-cased text, and whether patterns must ignore case instead. Matching lower-cased text
     with case-sensitive patterns is several times faster than re.IGNORECASE; when lower-casing
     changes the length (rare non-ASCII letters), the original text is matched case-insensitively
     instead, so spans always point into `text`."""
     folded = text.lower()
     if len(folded) == len(text):
-        return folded, False
-    return text, True
+        return _Folded(text, folded, False, folded)
+    return _Folded(text, text, True, folded)
 
 
-def _may_match(key: str, folded: str) -> bool:
-    return any(word in folded for word in _TRIGGERS[key])
+def _may_match(key: str, lowered: str) -> bool:
+    # map() with the bound __contains__ runs the substring tests in C, without a generator frame.
+    return any(map(lowered.__contains__, _TRIGGERS[key]))
 
 
 def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]]:
@@ -245,41 +258,55 @@ def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]
 
     `customer_voice` says the text records the customer's own words; when it is False, signals that
     only count as the customer's commitment or explanation (a payment date, a reason) are skipped."""
-    folded, ignore_case = _fold(text)
+    return _signals_in(_fold(text), customer_voice)
+
+
+def _signals_in(text: _Folded, customer_voice: bool) -> list[tuple[str, str]]:
+    folded = text.folded
     found = []
     for signal_id in _TEXT_PATTERNS:
         if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
             continue
-        if not _may_match(signal_id, folded.lower() if ignore_case else folded):
+        if not _may_match(signal_id, text.lowered):
             continue
-        for match in _pattern(signal_id, ignore_case).finditer(folded):
+        for match in _pattern(signal_id, text.ignore_case).finditer(folded):
             if signal_id == "specific_payment_date" and _NEGATION.search(
                     folded[max(0, match.start() - 30):match.start()].lower()):
                 continue
-            found.append((signal_id, _excerpt(text, match.start(), match.end())))
+            found.append((signal_id, _excerpt(text.text, match.start(), match.end())))
             break
     return found
 
 
 def text_cues(text: str) -> set[str]:
     """Context cues in free text that are not signals: "temporary_issue", "vague_promise"."""
-    folded, ignore_case = _fold(text)
-    lowered = folded.lower() if ignore_case else folded
+    return _cues_in(_fold(text))
+
+
+def _cues_in(text: _Folded) -> set[str]:
     return {cue for cue in _CUE_PATTERNS
-            if _may_match(cue, lowered) and _pattern(cue, ignore_case).search(folded)}
+            if _may_match(cue, text.lowered) and _pattern(cue, text.ignore_case).search(text.folded)}
 
 
 def detect(account: Account, as_of: date, outcomes: list[PromiseOutcome] | None = None) -> list[Signal]:
     """Every signal in `account` as of `as_of`, patience signals first, each id at most once per
     source (a broken promise per promise, a partial payment per invoice, a text signal per note)."""
+    return detect_with_cues(account, as_of, outcomes)[0]
+
+
+def detect_with_cues(account: Account, as_of: date,
+                     outcomes: list[PromiseOutcome] | None = None) -> tuple[list[Signal], set[str]]:
+    """`detect`, and the context cues (see `text_cues`) of the customer's recent words and the notes,
+    found in the same reading of each text."""
     signals: list[Signal] = []
     signals += _partial_payments(account)
     signals += _proactive_contacts(account, as_of)
     signals += _broken_promises(outcomes if outcomes is not None else promise_outcomes(account, as_of))
     signals += _going_dark(account, as_of)
     signals += _late_disputes(account)
-    signals += _text(account, as_of)
-    return _dedupe(signals)
+    text_found, cues = _text(account, as_of)
+    signals += text_found
+    return _dedupe(signals), cues
 
 
 def _signal(signal_id: str, evidence: str, source: str) -> Signal:
@@ -364,15 +391,21 @@ def _late_disputes(account: Account) -> list[Signal]:
     return out
 
 
-def _text(account: Account, as_of: date) -> list[Signal]:
+def _text(account: Account, as_of: date) -> tuple[list[Signal], set[str]]:
+    """Signals in recent communications and in the notes; cues in the customer's recent words and
+    in the notes."""
     out = []
+    cues: set[str] = set()
     since = as_of - timedelta(days=TEXT_WINDOW_DAYS)
     for index, comm in enumerate(account.communications):
         if not comm.summary or not since <= comm.date <= as_of:
             continue
+        text = _fold(comm.summary)
         voice = is_customer_voice(comm)
+        if voice:
+            cues |= _cues_in(text)
         recent = (as_of - comm.date).days <= PATIENCE_WINDOW_DAYS
-        for signal_id, excerpt in text_signals(comm.summary, voice):
+        for signal_id, excerpt in _signals_in(text, voice):
             if signal_id in PATIENCE and not recent:
                 continue
             if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
@@ -380,9 +413,11 @@ def _text(account: Account, as_of: date) -> list[Signal]:
             out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
                                f"communications[{index}]"))
     for index, note in enumerate(account.notes):
-        for signal_id, excerpt in text_signals(note, customer_voice=True):
+        text = _fold(note)
+        cues |= _cues_in(text)
+        for signal_id, excerpt in _signals_in(text, customer_voice=True):
             out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
-    return out
+    return out, cues
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -401,5 +436,4 @@ def _dedupe(signals: list[Signal]) -> list[Signal]:
             kept.append(signal)
         else:
             latest[signal.id] = signal
-    order = {signal_id: rank for rank, signal_id in enumerate(SIGNAL_IDS)}
-    return sorted(kept + list(latest.values()), key=lambda s: order[s.id])
+    return sorted(kept + list(latest.values()), key=lambda s: _RANK[s.id])
