@@ -3,8 +3,9 @@
 Usage: python3 benchmarks/bench_classify.py [--seconds N]
 
 Prints per-category recall and false-positive rate over the labelled corpus
-(tests/corpus/*.yaml, hold-out excluded), the same figures for the hold-out file,
-and throughput on single statements and on ~1,500-character drafts.
+(tests/corpus/*.yaml, hold-out and external sets excluded), the same figures for the
+hold-out file and the two external sets (external-b: aggregate figures only, never its
+cases), the first-call cost in a fresh process, and throughput (wall and CPU time).
 """
 
 from __future__ import annotations
@@ -25,6 +26,27 @@ sys.path.insert(0, str(ROOT))
 
 CORPUS_DIR = ROOT / "tests" / "corpus"
 HOLDOUT = "holdout.yaml"
+EXTERNAL_TUNING = "external-a.yaml"  # an independent author's set, tuned on after its first scoring
+EXTERNAL_SEALED = "external-b.yaml"  # sealed: only aggregate figures may be printed
+NOT_CORPUS = (HOLDOUT, EXTERNAL_TUNING, EXTERNAL_SEALED)
+
+BENIGN_DRAFT = (
+    "Hi Dana,\n\nI hope the month is going well. A quick note that invoice INV-1042 for $8,500.00 was due on "
+    "October 1 and is now 12 days past due. You can pay online through the link below, or by ACH to the account "
+    "printed on the invoice. If it has already gone out, please ignore this message. If anything on the invoice "
+    "looks off, reply and I will fix it. Could you tell me who looks after payables on your side now? I have "
+    "attached the invoice and the signed delivery note. We can also split the balance into two payments if "
+    "that helps, and I'm happy to set up a short call with your controller this week.\n\nBest regards,\n"
+    "Priya Shah\nAccounts Receivable, Northwind Supply"
+)
+THREAT_DRAFT = (
+    "Dear Mr Ortiz,\n\nFINAL NOTICE. Invoice INV-77 for $42,000 is 120 days past due and must be paid by "
+    "December 5. Otherwise we will suspend your service, hand the account to an outside collection agency and "
+    "ask our attorneys to file suit. We will report the debt to Dun & Bradstreet, enforce the personal "
+    "guarantee you signed, and our crew will pick up the excavators. A late fee of 1.5% per month keeps "
+    "accruing. This is urgent. Your suppliers will hear about this. Your team is incompetent. We may call the "
+    "police. You'd better watch your back.\n\nRegards,\nCFO"
+)
 
 
 def load(paths: list[Path]) -> list[dict]:
@@ -50,7 +72,7 @@ def evaluate(cases: list[dict], categories: tuple[str, ...], classify) -> dict:
         "per_category": per_category, "recall": hits / labels if labels else 1.0,
         "trap_fp": sum(traps) / len(traps) if traps else 0.0, "traps": len(traps),
         "threats": len(cases) - len(traps), "exact": exact / len(cases) if cases else 1.0,
-        "cases": len(cases), "misses": misses,
+        "cases": len(cases), "misses": misses, "show_misses": True,
     }
 
 
@@ -64,7 +86,7 @@ def report(title: str, result: dict) -> None:
     print(f"overall recall on asserted categories: {result['recall']:.4f}")
     print(f"false-positive rate on traps (any finding): {result['trap_fp']:.4f}")
     print(f"exact-set accuracy: {result['exact']:.4f}")
-    for case_id, wanted, found in result["misses"]:
+    for case_id, wanted, found in (result["misses"] if result["show_misses"] else []):
         print(f"  miss {case_id}: wanted {wanted} found {found}")
 
 
@@ -85,16 +107,32 @@ TYPICAL_PREFIXES = ("draft-t1", "draft-t2", "draft-t3", "draft-t4", "draft-dispu
                     "draft-md", "draft-call", "trap-neutral", "trap-reassure")
 
 
-def throughput(classify, items: list[str], seconds: float) -> float:
-    """Items per second: the best of several timed passes (robust to a busy machine)."""
-    best = float("inf")
+def throughput(classify, items: list[str], seconds: float) -> tuple[float, float]:
+    """Items per second of wall time and of CPU time: the best of several passes (the machine is shared)."""
+    best_wall = best_cpu = float("inf")
     deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline or best == float("inf"):
-        start = time.perf_counter()
+    while time.perf_counter() < deadline or best_wall == float("inf"):
+        wall, cpu = time.perf_counter(), time.process_time()
         for item in items:
             classify(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best
+        best_wall = min(best_wall, time.perf_counter() - wall)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return len(items) / best_wall, len(items) / max(best_cpu, 1e-9)
+
+
+def first_call_ms(text: str) -> tuple[float, float]:
+    """Wall and CPU milliseconds of the first classify() in a fresh process (bytecode cached, as installed)."""
+    code = (
+        "import sys, time, drafter.classify as m; text = sys.stdin.read(); "
+        "w, c = time.perf_counter(), time.process_time(); m.classify(text); "
+        "print((time.perf_counter() - w) * 1000, (time.process_time() - c) * 1000)"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        command = [sys.executable, "-X", f"pycache_prefix={cache}", "-c", code]
+        runs = [tuple(map(float, subprocess.run(command, cwd=ROOT, env=env, input=text, capture_output=True,
+                                                text=True, check=True).stdout.split())) for _ in range(6)]
+    return min(run[0] for run in runs[1:]), min(run[1] for run in runs[1:])
 
 
 def import_time_ms() -> float:
@@ -117,19 +155,23 @@ def main() -> None:
     args = parser.parse_args()
 
     import_ms = import_time_ms()
+    benign_first = first_call_ms(BENIGN_DRAFT)
+    threat_first = first_call_ms(THREAT_DRAFT)
     from drafter import classify as module
 
-    started = time.perf_counter()
-    module.classify("warm up")
-    first_call_ms = (time.perf_counter() - started) * 1000
-
-    corpus_paths = [p for p in sorted(CORPUS_DIR.glob("*.yaml")) if p.name != HOLDOUT]
+    corpus_paths = [p for p in sorted(CORPUS_DIR.glob("*.yaml")) if p.name not in NOT_CORPUS]
     corpus = load(corpus_paths)
     report("corpus", evaluate(corpus, module.CATEGORIES, module.classify))
     holdout_path = CORPUS_DIR / HOLDOUT
     if holdout_path.exists():
         report("hold-out (fixed after its first scoring; first scores in docs/classifier.md)",
                evaluate(load([holdout_path]), module.CATEGORIES, module.classify))
+    for name, title in ((EXTERNAL_TUNING, "external-a (independent author; tuned on after its first scoring)"),
+                        (EXTERNAL_SEALED, "external-b (sealed; aggregate figures only)")):
+        if (CORPUS_DIR / name).exists():
+            result = evaluate(load([CORPUS_DIR / name]), module.CATEGORIES, module.classify)
+            result["show_misses"] = name != EXTERNAL_SEALED
+            report(title, result)
 
     statements_rate = throughput(module.classify, [case["text"] for case in corpus], args.seconds)
     typical = make_drafts([c for c in corpus if c["id"].startswith(TYPICAL_PREFIXES)], 200)
@@ -139,11 +181,11 @@ def main() -> None:
     mean_chars = sum(map(len, typical)) / len(typical)
     print("\n== speed (one core, best pass)")
     print(f"import drafter.classify: {import_ms:.1f} ms (bytecode cached; dataclasses and re already loaded)")
-    print(f"first call (compiles all patterns once): {first_call_ms:.0f} ms")
-    print(f"statements classified per second (corpus cases): {statements_rate:,.0f}")
-    print(f"typical drafts per second (reminders and follow-ups, mean {mean_chars:,.0f} chars): {typical_rate:,.0f}")
-    print(f"dense drafts per second (random corpus sentences, half of them threats): {dense_rate:,.0f}")
-    print(f"characters per second (typical): {typical_rate * mean_chars:,.0f}")
+    print(f"first call, benign reminder ({len(BENIGN_DRAFT)} chars): {benign_first[0]:.0f} ms wall, {benign_first[1]:.0f} ms CPU")
+    print(f"first call, threat-heavy draft ({len(THREAT_DRAFT)} chars): {threat_first[0]:.0f} ms wall, {threat_first[1]:.0f} ms CPU")
+    print(f"statements classified per second (corpus cases): {statements_rate[0]:,.0f} wall, {statements_rate[1]:,.0f} CPU")
+    print(f"typical drafts per second (mean {mean_chars:,.0f} chars): {typical_rate[0]:,.0f} wall, {typical_rate[1]:,.0f} CPU")
+    print(f"dense drafts per second (random corpus sentences): {dense_rate[0]:,.0f} wall, {dense_rate[1]:,.0f} CPU")
 
 
 if __name__ == "__main__":

@@ -223,7 +223,7 @@ SUSPEND_ACT = _alt(
     r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
     r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off)", _verb("downgrade"),
     r"clos(?:e|es|ed|ing)",
-    _verb("deny"), r"pull(?:s|ed|ing)? the plug on", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
+    _verb("deny"), r"pull(?:s|ed|ing)? the plug on", r"h(?:old|olds|olding|eld) back", r"put(?:s|ting)? a stop (?:on|to)", r"turn(?:s|ed|ing)? away", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
 )
 _SUSPEND_HINTS = (
     "suspend", "paus", "disabl", "deactiv", "disconnect", "cut", "shut", "turn", "switch", "lock", "block", "froz",
@@ -240,7 +240,7 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
@@ -249,7 +249,7 @@ _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPE
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
-_rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|loss)) (?:of|to|in) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
+_rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
 _rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
@@ -261,7 +261,7 @@ AGENCY = _alt(
     r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| providers?| bureaus?| services? (?:firm|company|provider))",
     r"(?:third[- ]party |outside |external )?debt[- ]?(?:recovery|collection)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| services?| team)?",
     r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|agents?|firms?|compan(?:y|ies)|partners?|specialists?)",
-    r"(?:collection|collections|debt) agents?",
+    r"(?:collection|collections|debt) agents?", r"debt (?:solutions|management|recovery) (?:firm|company|agency|specialists?)",
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
@@ -286,7 +286,7 @@ LEGAL_STRONG = _alt(
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
     r"notice of intent to lien", r"bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
-    r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?",
+    r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?", r"ccjs?", r"county court judge?ments?", r"(?:court|legal) papers", r"summons(?:es)?\b", r"served with (?:a |the )?(?:claim|writ|papers|notice)", r"legal (?:letter|notice|demand)s?",
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
     r"(?:formal|recovery) proceedings", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
 )
@@ -337,8 +337,8 @@ REPO_OBJ = _alt(
     r"plant", r"attachments?", r"vans?", r"tractors?", r"cabins?", r"site (?:cabins?|offices?)", r"portable (?:toilets?|buildings?)",
 )
 REPO_ACT = _alt(
-    _verb("repossess"), r"repo\b", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
-    r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"haul(?:s|ed|ing)? (?:away|off)",
+    _verb("repossess"), r"repo\b", _verb("uplift"), r"(?:re)?tak(?:e|es|ing|en) possession of", r"recover possession of", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
+    r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"(?:get|gets|getting|got) back", _verb("retake"), r"haul(?:s|ed|ing)? (?:away|off)",
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
 )
 MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather)\b")
@@ -352,7 +352,7 @@ _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |yo
 _rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken back|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|towed|seized|recalled|demobili[sz]ed)\b")
 _rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|recovery (?:crew|team)|retrieval|pick-?up|removal|recovery|seizure|collection) of (?:the |our |your |all |any )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
-_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{REPO_OBJ}) back\b")
+_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) back\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought)(?= \w+ (?:home|back))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
@@ -364,7 +364,8 @@ LATE_FEE = _alt(
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
     r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
     r"costs (?:will be |being )?added", r"costs? of (?:collection|collecting|recovery|recovering|enforcement)",
-    r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"(?:contractual|statutory) (?:interest|compensation|costs)",
+    r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"interest (?:starts?|begins?|kicks in|will start|will begin)",
+    r"(?:charged|billed|added) (?:for )?(?:every|each|per) (?:day|week|month)", r"(?:daily|weekly|monthly) (?:charges?|fees?|penalt(?:y|ies))", r"(?:contractual|statutory) (?:interest|compensation|costs)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
@@ -443,7 +444,11 @@ VIOLENCE = _alt(
     r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
     r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
-    r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
+    r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)", r"(?:things|this|it) (?:could|might|may|will|would|can) (?:get|turn) (?:ugly|nasty|messy|physical|rough)",
+    r"teach (?:you|your \w+) a lesson", r"(?:hope|pray) nothing (?:bad |unfortunate |nasty )?happens", r"(?:guarantee|vouch for) (?:your|the) (?:safety|wellbeing|well-being)",
+    r"(?:we're|we are|i'm|i am) watching (?:you|your)", r"keep(?:ing)? an eye on (?:you|your (?:family|house|home|kids|children))", r"sort (?:you|your \w+) out",
+    r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
+    r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
     r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
 )
 _rule_each("violence", "act", VIOLENCE, "plain")
@@ -472,6 +477,7 @@ TELL = _alt(
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read)\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
+_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out)|(?<=on\sour\s)website)\b", "plain")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|post|comment|warning) (?:about|of|on) (?:you|your)")
