@@ -27,7 +27,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("label, account", load_accounts(EXAMPLES), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize("label, account", load_accounts(EXAMPLES), ids=lambda v: Path(v).name if isinstance(v, str) else "")
 def test_every_returned_draft_passes_check(label, account):
     settings = Settings(base_url=BASE_URL, model=os.environ.get("DRAFTER_LIVE_MODEL", "gemma-3-270m"),
                         api_key=os.environ.get("OPENAI_API_KEY"), max_repairs=1, max_tokens=400,
