@@ -32,13 +32,16 @@ _EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "eml": ".eml"
 @click.option("--model", default=None, help="LLM model name (default: $DRAFTER_MODEL or drafter.toml).")
 @click.option("--max-repairs", type=click.IntRange(0, 10), default=None,
               help="Repair rounds for an LLM draft with blocking findings (default 2).")
+@click.option("--prompts", "prompts_dir", metavar="DIR", default=None,
+              type=click.Path(exists=True, file_okay=False),
+              help="A folder of Jinja2 prompt templates overriding the shipped prompts by name (LLM only).")
 @click.option("--templates", "templates_dir", metavar="DIR", default=None,
               help="A folder of Jinja2 templates overriding the shipped offline templates by name.")
 @db_option
 @click.option("--no-log", is_flag=True, help="Do not record the draft in the audit log.")
 def draft(file: str, kind: str | None, channel: str | None, backend: str, output_format: str,
           policy_name: str | None, as_of, out_dir: str | None, model: str | None,
-          max_repairs: int | None, templates_dir: str | None, db_path: str | None,
+          max_repairs: int | None, prompts_dir: str | None, templates_dir: str | None, db_path: str | None,
           no_log: bool) -> None:
     """Draft the next collections message (or call script) for the account in FILE.
 
@@ -65,7 +68,7 @@ def draft(file: str, kind: str | None, channel: str | None, backend: str, output
     if backend != "offline":
         from ..config import load_settings
 
-        settings = load_settings(model=model, max_repairs=max_repairs)
+        settings = load_settings(model=model, max_repairs=max_repairs, prompts_dir=prompts_dir)
     result = compose_draft(account, kind=kind, channel=channel, backend=backend, policy=policy,
                            as_of=as_of, settings=settings, templates=templates_dir)
     if result.provenance.fell_back:
