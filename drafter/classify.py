@@ -840,7 +840,6 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
     return _category_allows(rule.category, norm, sentence, clause, match)
 
 
-TOKEN = _c(r"[a-z0-9]+")
 
 
 # --------------------------------------------------------------------------
@@ -857,33 +856,54 @@ _OPEN = "\1"  # anything may follow: a word prefix
 
 
 class _Anchored:
-    """Pattern numbers indexed by the word prefixes their matches can start with."""
+    """Pattern numbers indexed by the word prefixes their matches can start with, and the gates
+    (words needed further on) of each pattern as bits of one integer."""
 
-    __slots__ = ("sources", "by_prefix", "scan", "cache")
+    __slots__ = ("sources", "by_prefix", "scan", "cache", "gates_by_prefix", "needs")
 
     def __init__(self, sources: list[str]) -> None:
         self.sources = sources
         self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
-        self.cache: dict[str, tuple[int, ...]] = {}
+        self.cache: dict[str, tuple[tuple[int, ...], int, int]] = {}
         index: dict[str, list[int]] = {}
+        gate_bits: dict[tuple[str, ...], int] = {}
+        self.gates_by_prefix: dict[str, int] = {}
+        self.needs: list[int] = []
         for number, source in enumerate(sources):
-            starts = _cached_start_prefixes(source)
+            starts, gates = _cached_prefixes(source)
             if starts is None:
                 self.scan.append(number)
-                continue
-            for start in starts:  # exact words end with _CLOSED, prefixes do not
-                index.setdefault(start, []).append(number)
+            else:
+                for start in starts:  # exact words end with _CLOSED, prefixes do not
+                    index.setdefault(start, []).append(number)
+            self.needs.append(self._register_gates(gates, gate_bits))
         self.by_prefix = {key: tuple(numbers) for key, numbers in index.items()}
 
-    def for_word(self, word: str) -> tuple[int, ...]:
+    def _register_gates(self, gates: tuple[tuple[str, ...], ...], gate_bits: dict[tuple[str, ...], int]) -> int:
+        need = 0
+        for gate in gates:
+            bit = gate_bits.setdefault(gate, 1 << len(gate_bits))
+            need |= bit
+            for prefix in gate:
+                self.gates_by_prefix[prefix] = self.gates_by_prefix.get(prefix, 0) | bit
+        return need
+
+    def for_word(self, word: str) -> tuple[tuple[int, ...], int, int]:
+        """(patterns that can start at `word`, gates `word` satisfies, gates those patterns need)."""
         found = self.cache.get(word)
         if found is None:
-            hits: set[int] = set()
             key = word.translate(_DIGITS_AS_ZERO)
-            hits.update(self.by_prefix.get(key + _CLOSED, ()))
-            for length in range(1, min(len(key), _PREFIX_LEN) + 1):
-                hits.update(self.by_prefix.get(key[:length], ()))
-            found = tuple(sorted(hits))
+            keys = [key + _CLOSED, *(key[:length] for length in range(1, min(len(key), _PREFIX_LEN) + 1))]
+            hits: set[int] = set()
+            satisfied = 0
+            for prefix in keys:
+                hits.update(self.by_prefix.get(prefix, ()))
+                satisfied |= self.gates_by_prefix.get(prefix, 0)
+            numbers = tuple(sorted(hits))
+            gates = 0
+            for number in numbers:
+                gates |= self.needs[number]
+            found = (numbers, satisfied, gates)
             if len(self.cache) > 50_000:
                 self.cache.clear()
             self.cache[word] = found
@@ -894,16 +914,18 @@ def _source_key(source: str) -> int:
     return zlib.crc32(source.encode("utf-8"))
 
 
-def _cached_start_prefixes(source: str) -> frozenset[str] | None:
-    """Start prefixes from the table shipped with the package, worked out afresh if the rule changed."""
+def _cached_prefixes(source: str) -> tuple[frozenset[str] | None, tuple[tuple[str, ...], ...]]:
+    """Start prefixes and gates from the table shipped with the package, worked out afresh if the rule changed."""
     try:
-        from drafter._classify_starts import START_PREFIXES
+        from drafter._classify_starts import GATE_PREFIXES, START_PREFIXES
     except ImportError:
-        START_PREFIXES = {}
-    cached = START_PREFIXES.get(_source_key(source), False)
-    if cached is not False:
-        return None if cached is None else frozenset(cached)
-    return _start_prefixes(_flexible_spaces(source))
+        START_PREFIXES, GATE_PREFIXES = {}, {}
+    key = _source_key(source)
+    cached = START_PREFIXES.get(key, False)
+    if cached is False or key not in GATE_PREFIXES:
+        flexible = _flexible_spaces(source)
+        return _start_prefixes(flexible), _gate_prefixes(flexible)
+    return (None if cached is None else frozenset(cached)), GATE_PREFIXES[key]
 
 
 def start_prefix_table() -> dict[int, tuple[str, ...] | None]:
@@ -916,14 +938,21 @@ def start_prefix_table() -> dict[int, tuple[str, ...] | None]:
     return table
 
 
+def gate_prefix_table() -> dict[int, tuple[tuple[str, ...], ...]]:
+    """The gates of every indexed pattern, keyed like `start_prefix_table`."""
+    return {_source_key(source): _gate_prefixes(_flexible_spaces(source)) for source in _indexed_sources()}
+
+
 def write_start_prefix_table() -> str:
-    """Regenerate the shipped start-prefix table after editing a rule (a test checks it is fresh)."""
+    """Regenerate the shipped start-prefix and gate tables after editing a rule (a test checks they are fresh)."""
     from pathlib import Path  # only needed by this maintenance helper; costly to import
 
     path = Path(__file__).with_name("_classify_starts.py")
-    lines = ['"""Generated by drafter.classify.write_start_prefix_table(): start prefixes per rule source."""', "",
-             "START_PREFIXES = {"]
+    lines = ['"""Generated by drafter.classify.write_start_prefix_table(): start prefixes and gates per rule source."""',
+             "", "START_PREFIXES = {"]
     lines += [f"    {key}: {value!r}," for key, value in sorted(start_prefix_table().items())]
+    lines += ["}", "", "GATE_PREFIXES = {"]
+    lines += [f"    {key}: {value!r}," for key, value in sorted(gate_prefix_table().items())]
     path.write_text("\n".join([*lines, "}", ""]), encoding="utf-8")
     return str(path)
 
@@ -1024,6 +1053,94 @@ def _charset(items, c) -> set[str] | None:  # type: ignore[no-untyped-def]
     return chars
 
 
+# --------------------------------------------------------------------------
+# Gates: words a match needs beyond its first one.  A pattern is tried only in
+# a sentence that contains, for each gate, a word starting with one of the
+# gate's prefixes ("suspend ... service": a word starting with "servic",
+# "access", "licen" ...).  Worked out from the parse tree like the start
+# prefixes and shipped in the same table.
+# --------------------------------------------------------------------------
+
+_NONWORD, _BOUNDARY, _UNKNOWN = "nonword", "boundary", "unknown"
+
+
+def _gate_prefixes(source: str) -> tuple[tuple[str, ...], ...]:
+    """Prefix sets of the words every match of `source` contains, each set sorted."""
+    from re import _constants as sre_constants, _parser as sre_parser
+
+    try:
+        gates: list[frozenset[str]] = []
+        _walk_sequence(sre_parser.parse(source), _UNKNOWN, gates, sre_constants)
+    except (re.error, RecursionError, ValueError, TypeError):
+        return ()
+    return tuple(sorted({tuple(sorted(gate)) for gate in gates}))
+
+
+def _walk_sequence(items, state: str, gates: list[frozenset[str]], c) -> str:  # type: ignore[no-untyped-def]
+    """Collect gates from the mandatory items of a sequence; return what the sequence's last character is."""
+    for index, (op, value) in enumerate(items):
+        if state in (_NONWORD, _BOUNDARY) and op is not c.SUBPATTERN:
+            gate = _word_start_prefixes(items[index:], c)
+            if gate:
+                gates.append(gate)
+        if op is c.SUBPATTERN:
+            state = _walk_sequence(value[-1], state, gates, c)
+            continue
+        if op is c.BRANCH:
+            _add_branch_gate(value[1], state, gates, c)
+        state = _end_state(op, value, state, c)
+    return state
+
+
+def _add_branch_gate(alternatives, state: str, gates: list[frozenset[str]], c) -> None:  # type: ignore[no-untyped-def]
+    """When every alternative needs some word, one of those words is needed: the union of each one's last gate."""
+    union: set[str] = set()
+    for alternative in alternatives:
+        found: list[frozenset[str]] = []
+        _walk_sequence(alternative, state, found, c)
+        if not found:
+            return
+        union |= found[-1]
+    gates.append(frozenset(union))
+
+
+def _word_start_prefixes(items, c) -> frozenset[str] | None:  # type: ignore[no-untyped-def]
+    prefixes = _sequence_prefixes(items, c)
+    if not prefixes:
+        return None
+    starts = {prefix.replace(_OPEN, "") if _CLOSED not in prefix else prefix for prefix in prefixes}
+    return None if starts & {"", _CLOSED} else frozenset(starts)
+
+
+def _end_state(op, value, state: str, c) -> str:  # type: ignore[no-untyped-def]
+    """Whether the character just before the next item is certainly not a letter or digit."""
+    if op is c.LITERAL:
+        return _UNKNOWN if chr(value).isalnum() or chr(value) == "_" else _NONWORD
+    if op is c.IN:
+        return _NONWORD if _excludes_word_chars(value, c) else _UNKNOWN
+    if op is c.AT:
+        return _BOUNDARY if value is c.AT_BOUNDARY else state
+    if op is c.ASSERT_NOT or (op is c.ASSERT and value[0] > 0):
+        return state
+    if op is c.ASSERT:  # a look-behind: what it ends with precedes the next item
+        return _walk_sequence(value[1], _UNKNOWN, [], c)
+    if op is c.BRANCH:
+        ends = {_walk_sequence(alternative, state, [], c) for alternative in value[1]}
+        return ends.pop() if len(ends) == 1 else _UNKNOWN
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _high, item = value
+        end = _walk_sequence(item, _UNKNOWN, [], c)
+        return end if low > 0 or end == state else _UNKNOWN
+    return _UNKNOWN
+
+
+def _excludes_word_chars(items, c) -> bool:  # type: ignore[no-untyped-def]
+    if items and items[0][0] is c.NEGATE:
+        return any(op is c.CATEGORY and value is c.CATEGORY_WORD for op, value in items[1:])
+    chars = _charset(items, c)
+    return chars is not None and not any(char.isalnum() or char == "_" for char in chars)
+
+
 def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int],
                accepted: set[tuple[str, int, int]]) -> Statement | None:
     clause = _clause_bounds(norm, sentence, match.start(), match.end())
@@ -1036,41 +1153,90 @@ def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence
     return Statement(rule.category, start, end, text[start:end], _cue(match), SUGGESTIONS[rule.category])
 
 
-def _candidates(norm: str) -> list[tuple[int, tuple[int, ...]]]:
-    """(position, pattern numbers) for every word that can start a match of some pattern."""
+Candidate = tuple[int, tuple[int, ...], tuple[int, int]]  # (position, pattern numbers, sentence)
+
+
+def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """Every word that can start a match of some pattern whose gates its sentence satisfies."""
     index = _INDEX
     cache = index.cache
-    found = []
-    cursor = 0
-    size = len(norm)
-    for word in TOKEN.findall(norm):
-        numbers = cache.get(word)
-        if numbers is None:
-            numbers = index.for_word(word)
-        if numbers:
-            # Locate this token: the first whole-word occurrence after the previous hit
-            # (an earlier whole-word occurrence would have been a hit itself).
-            position = norm.find(word, cursor)
-            while (position > 0 and norm[position - 1] in _WORD_CHARS) or (
-                position + len(word) < size and norm[position + len(word)] in _WORD_CHARS
-            ):
-                position = norm.find(word, position + 1)
-            cursor = position + len(word)
-            found.append((position, numbers))
-    for number in index.scan:  # patterns whose first word cannot be predicted
-        found.extend((match.start(), (number,)) for match in _indexed_pattern(number).finditer(norm))
-    if index.scan:
-        found.sort()
+    tokens = _token_finder()
+    found: list[Candidate] = []
+    for sentence in sentences:
+        satisfied = 0
+        hits = []
+        for word in tokens(norm, *sentence):
+            entry = cache.get(word) or index.for_word(word)
+            satisfied |= entry[1]
+            if entry[0]:
+                hits.append((word, entry))
+        if hits:  # most sentences of a reminder start no pattern at all
+            _locate(norm, sentence, hits, satisfied, found)
+    if index.scan:  # patterns whose first word cannot be predicted
+        _scan(norm, sentences, found)
     return found
+
+
+def _locate(norm: str, sentence: tuple[int, int], hits: list, satisfied: int, found: list[Candidate]) -> None:  # type: ignore[type-arg]
+    size = len(norm)
+    cursor = sentence[0]
+    for word, (numbers, _, gates) in hits:
+        if gates:
+            numbers = _open_gates(word, numbers, satisfied & gates)
+            if not numbers:
+                continue  # every occurrence of this word in the sentence is skipped alike
+        # The first whole-word occurrence after the previous kept word (an earlier one would have been kept too).
+        position = norm.find(word, cursor)
+        while (position > 0 and norm[position - 1] in _WORD_CHARS) or (
+            position + len(word) < size and norm[position + len(word)] in _WORD_CHARS
+        ):
+            position = norm.find(word, position + 1)
+        cursor = position + len(word)
+        found.append((position, numbers, sentence))
+
+
+_gate_cache: dict[tuple[str, int], tuple[int, ...]] = {}
+
+
+def _open_gates(word: str, numbers: tuple[int, ...], satisfied: int) -> tuple[int, ...]:
+    """The patterns starting at `word` whose gates are all satisfied (`satisfied` is already limited to their gates)."""
+    key = (word, satisfied)
+    kept = _gate_cache.get(key)
+    if kept is None:
+        needs = _INDEX.needs
+        kept = tuple(number for number in numbers if needs[number] & satisfied == needs[number])
+        if len(_gate_cache) > 50_000:
+            _gate_cache.clear()
+        _gate_cache[key] = kept
+    return kept
+
+
+def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -> None:
+    starts = [start for start, _ in sentences]
+    for number in _INDEX.scan:
+        for match in _indexed_pattern(number).finditer(norm):
+            sentence = sentences[max(0, bisect_right(starts, match.start()) - 1)]
+            found.append((match.start(), (number,), sentence))
+    found.sort()
+
+
+def _token_finder():  # type: ignore[no-untyped-def]
+    global _find_tokens
+    if _find_tokens is None:
+        _find_tokens = re.compile(r"[a-z0-9]+").findall
+    return _find_tokens
+
+
+_find_tokens = None
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-def _reported_spans(norm: str, candidates: list[tuple[int, tuple[int, ...]]]) -> list[tuple[int, int]]:
+def _reported_spans(norm: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
     """Stretches that report what the customer or someone else said ("you mentioned ...")."""
     spans = []
-    for position, numbers in candidates:
+    for position, numbers, _sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
                 spans.extend(_reported_span(norm, position, number))
@@ -1144,21 +1310,18 @@ def classify(text: str) -> list[Statement]:
     if not text or not text.strip():
         return []
     norm = _mask_quotes(_normalize(text), text)
-    candidates = _candidates(norm)
+    candidates = _candidates(norm, _sentences(norm, text))
     if not candidates:
         return []
-    statements = _find_statements(text, norm, candidates, _sentences(norm, text), _reported_spans(norm, candidates))
+    statements = _find_statements(text, norm, candidates, _reported_spans(norm, candidates))
     order = _CATEGORY_ORDER
     return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
 
 
-def _find_statements(text: str, norm: str, candidates: list[tuple[int, tuple[int, ...]]],
-                     sentences: list[tuple[int, int]], reported: list[tuple[int, int]]) -> list[Statement]:
-    sentence_starts = [start for start, _ in sentences]
+def _find_statements(text: str, norm: str, candidates: list[Candidate], reported: list[tuple[int, int]]) -> list[Statement]:
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
-    for position, numbers in candidates:
-        sentence = sentences[bisect_right(sentence_starts, position) - 1]
+    for position, numbers, sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
                 break  # pattern numbers are sorted; the reported-speech patterns come last

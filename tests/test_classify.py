@@ -197,13 +197,26 @@ def test_context_does_not_change_the_finding(case: dict) -> None:
 
 
 def test_shipped_start_prefix_table_is_fresh() -> None:
-    """The first call reads rule start prefixes from drafter/_classify_starts.py instead of parsing
-    every pattern; a stale table is still correct but slow. Regenerate it after editing a rule:
+    """The first call reads rule start prefixes and gates from drafter/_classify_starts.py instead of
+    parsing every pattern; a stale table is still correct but slow. Regenerate it after editing a rule:
     python -c 'from drafter.classify import write_start_prefix_table; write_start_prefix_table()'"""
     from drafter import classify as module
-    from drafter._classify_starts import START_PREFIXES
+    from drafter._classify_starts import GATE_PREFIXES, START_PREFIXES
 
     assert module.start_prefix_table() == START_PREFIXES
+    assert module.gate_prefix_table() == GATE_PREFIXES
+
+
+def test_gates_never_change_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gates only skip patterns that cannot match: the corpus classifies the same without them."""
+    from drafter import classify as module
+
+    with_gates = [classify(case["text"]) for case in CORPUS]
+    module.classify("warm up")
+    monkeypatch.setattr(module._INDEX, "needs", [0] * len(module._INDEX.needs))
+    monkeypatch.setattr(module._INDEX, "cache", {})
+    monkeypatch.setattr(module, "_gate_cache", {})
+    assert [classify(case["text"]) for case in CORPUS] == with_gates
 
 
 # --------------------------------------------------------------------------- external sets
