@@ -88,9 +88,6 @@ _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 # A weekday written just before a date ("Monday, December 7"), looked for behind each date found.
 _WEEKDAY_BEFORE = lazy_pattern(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
 _ORD = r"(?:st|nd|rd|th)?"
-# Facts are found number first: a fast scan for digits, then each pattern is tried where it could
-# start (at the number, or at the currency sign, month or qualifier just before it).
-_NUMBER_START = lazy_pattern(r"[0-9]+")
 _DATE_AT_NUMBER = [
     lazy_pattern(r"(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),
     lazy_pattern(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
@@ -133,16 +130,49 @@ _QUALIFIER_TAIL = lazy_pattern(rf"\b(?:{_QUALIFIER})\s+$", re.I)
 _OVERDUE_BY = lazy_pattern(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUALIFIER})\s+)?(?P<days>\d{{1,4}})"
                          r"\s+days?", re.I)
 _OVERDUE_BY_TAIL = lazy_pattern(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
-_GREETING = lazy_pattern(r"^[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
+# Greetings and closings start a line: searched from the line break before them (a fast scan).
+_GREETING = lazy_pattern(r"\n[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
                        r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?",
-                       re.M | re.I)
-_CLOSING = lazy_pattern(r"^[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
+                       re.I)
+_CLOSING = lazy_pattern(r"\n[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
                       r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
-                      r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*$",
-                      re.M | re.I)
+                      r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)",
+                      re.I)
 _SPOKEN_NAME = lazy_pattern(r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                           r"(?=\s+(?:from|with|at|calling|in)\b)")
 _SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+
+
+# Facts are found number first. One scan (`_facts_from(0)`) finds where each fact could start: the
+# first digit of a number, with the kinds of fact it could begin tried in order. Each kind is then
+# read by its own pattern; a reading that does not hold up (no month before "5", an impossible date)
+# falls through to the kinds after it, as a reader would.
+_FIRST_DIGIT = r"[0-9](?<![0-9][0-9])"  # the kinds below continue after it
+_ALNUM_BEFORE = r"(?<![^\W_].)"
+_NUM_REST = r"(?:[0-9]{0,2}(?:[,.\u00a0 ][0-9]{3})+(?:[.,][0-9]{1,2})?|[0-9]*(?:[.,][0-9]{1,2})?)"
+_FACT_KINDS = [
+    ("iso", _ALNUM_BEFORE + r"[0-9]{3}-[0-9]{2}-[0-9]{2}\b"),
+    ("numeric", _ALNUM_BEFORE + r"[0-9]?(?P<sep>[/.])[0-9]{1,2}(?P=sep)(?:[0-9]{4}|[0-9]{2})\b"),
+    ("day_month", _ALNUM_BEFORE + r"[0-9]?" + _ORD + r"\s+(?:of\s+)?" + _MONTH.replace("?P<month>", "")),
+    ("month_day", r"(?<=\ .)[0-9]?(?![0-9])"),  # after a month name? (checked by _MONTH_TAIL)
+    ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
+    ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
+    ("worded", rf"(?<![\w.,].){_NUM_REST}{_SCALE}\s?(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
+    ("thousands", r"(?<![\w.,$€£].)[0-9]*(?:\.[0-9]{1,2})?k\b"),
+    ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]*\.[0-9]{2})(?![\w%]|[.,/-][0-9])"),
+]
+_KIND_INDEX = {name: index for index, (name, _) in enumerate(_FACT_KINDS)}
+_FACTS_FROM: dict[int, re.Pattern[str]] = {}
+
+
+def _facts_from(index: int) -> re.Pattern[str]:
+    """The scan for the kinds of fact from `index` on (all of them for 0)."""
+    pattern = _FACTS_FROM.get(index)
+    if pattern is None:
+        kinds = "|".join(f"(?P<{name}>{rest})" for name, rest in _FACT_KINDS[index:])
+        pattern = _FACTS_FROM[index] = re.compile(f"{_FIRST_DIGIT}(?:{kinds})", re.I)
+    return pattern
+
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -207,12 +237,36 @@ def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | No
         return None
 
 
+_PARSED: dict[tuple[re.Pattern[str], str, date | None], object] = {}  # a fact's wording -> what it reads as
+
+
+def _parsed(key: tuple[re.Pattern[str], str, date | None], parse):
+    """`parse()`, remembered: drafts for one account repeat the same figures and dates."""
+    try:
+        return _PARSED[key]
+    except KeyError:
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        value = _PARSED[key] = parse()
+        return value
+
+
 def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention | None:
+    found = _parsed((match.re, match.group(), as_of), lambda: _date_candidates(match, as_of))
+    if not found:
+        return None
+    start = match.start()
+    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start) if start else None
+    weekday = _WEEKDAYS.index(before.group("weekday").lower()) if before else None
+    return DateMention(before.start() if before else start, match.end(), found, weekday)
+
+
+def _date_candidates(match: re.Match[str], as_of: date) -> tuple[date, ...]:
     groups = match.groupdict()
     year = int(groups["year"]) if groups.get("year") else None
     if groups.get("month"):
         if match.group("month") == "may" or match.group("month") == "mar":
-            return None  # "you may 5 ..." / "mar" as a verb: only a capitalised month counts
+            return ()  # "you may 5 ..." / "mar" as a verb: only a capitalised month counts
         candidates = [_make_date(year, _MONTHS[groups["month"].lower()], int(groups["day"]), as_of)]
     elif groups.get("mnum"):
         candidates = [_make_date(year, int(groups["mnum"]), int(groups["day"]), as_of)]
@@ -222,13 +276,7 @@ def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention |
             candidates = [_make_date(year, b, a, as_of)]  # 05.12.2026 is day-first
         else:
             candidates = [_make_date(year, a, b, as_of), _make_date(year, b, a, as_of)]
-    found = tuple(dict.fromkeys(c for c in candidates if c is not None))
-    if not found:
-        return None
-    start = match.start()
-    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start)
-    weekday = _WEEKDAYS.index(before.group("weekday").lower()) if before else None
-    return DateMention(before.start() if before else start, match.end(), found, weekday)
+    return tuple(dict.fromkeys(c for c in candidates if c is not None))
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -270,82 +318,83 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
             if _free(taken, start, end):
                 found.other.append(Mention("invoice", start, end, text[start:end]))
                 taken.append((start, end))
-    busy = bytearray(len(text) + 1)  # 1 where a link, email or invoice number was already found
-    for a, b in taken:
-        busy[a:b] = b"\x01" * (b - a)
-    end = 0
-    for number in _NUMBER_START.finditer(text):
-        start = number.start()
-        if start < end or busy[start]:
+    busy, next_busy = sorted(taken), 0  # links, emails and invoice numbers: their digits are no other fact
+    scan, position = _facts_from(0), 0
+    while match := scan.search(text, position):
+        start = match.start()
+        while next_busy < len(busy) and busy[next_busy][1] <= start:
+            next_busy += 1
+        if next_busy < len(busy) and busy[next_busy][0] <= start:
+            position = busy[next_busy][1]
             continue
-        end = _fact_at(text, start, number.end(), as_of, found) or end
-        if end > start:
+        end = _fact_at(text, match, as_of, found)
+        if end:
             taken.append((start, end))
+        position = end or start + 1
 
 
-_MONTH_ABBREVIATIONS = frozenset(_MONTHS) | {name[:3] for name in _MONTHS}
-_CURRENCY_HINT = lazy_pattern(rf"[$€£¥]|dollar|euro|pound|buck|\b(?:{_CODES})\b", re.I)
-_ORDINALS = ("st", "nd", "rd", "th")
-
-
-def _fact_at(text: str, start: int, run_end: int, as_of: date, found: Mentions) -> int | None:
-    """The fact written around the number text[start:run_end] (added to `found`): its end, or None.
-    Cheap character tests pick which patterns can possibly match before any is tried."""
-    digits = run_end - start
-    after = text[run_end:run_end + 24]
-    mark = after[:1]
-    previous = text[start - 1:start] if start else ""
-    if not previous.isalnum():
-        pattern = None
-        if digits == 4 and mark == "-":
-            pattern = _DATE_AT_NUMBER[0]
-        elif digits <= 2 and mark in ("/", ".") and after[1:2].isdigit():
-            pattern = _DATE_AT_NUMBER[1]
-        elif digits <= 2 and _month_follows(after):
-            pattern = _DATE_AT_NUMBER[2]
-        if pattern is not None:
-            match = pattern.match(text, start)
-            if match and (mention := _date_mention(match, text, as_of)):
-                found.dates.append(mention)
-                return match.end()
-    if digits <= 2 and previous == " ":
-        month = _MONTH_TAIL.search(text, max(0, start - 12), start)
-        if month and (match := _MONTH_FIRST.match(text, month.start())) and (
-                mention := _date_mention(match, text, as_of)):
-            found.dates.append(mention)
-            return match.end()
-    lower_after = after.lower()
-    if "day" in lower_after:
-        for tail, pattern in ((_QUALIFIER_TAIL, _DAYS_OVERDUE), (_OVERDUE_BY_TAIL, _OVERDUE_BY)):
-            qualifier = tail.search(text, max(0, start - 32), start)
-            match = pattern.match(text, qualifier.start() if qualifier else start)
-            if match and match.start("days") == start:
-                found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
-                                           (match.group("qual") or "").lower()))
-                return match.end()
-    sign = text[max(0, start - 5):start].rstrip()[-1:]
-    if sign and (sign in "$€£¥" or sign.isupper()):
-        for tail, pattern in _AMOUNT_AFTER_SIGN:
-            written = tail.search(text, max(0, start - 5), start)
-            if written and (end := _add_amount(pattern.match(text, written.start()), found)):
-                return end
-    if _CURRENCY_HINT.search(after, 0, 20) and (end := _add_amount(_AMOUNT_AT_NUMBER[0].match(text, start), found)):
-        return end
-    if ("k" in lower_after[:5]) and (end := _add_amount(_AMOUNT_AT_NUMBER[1].match(text, start), found)):
-        return end
-    if mark in (".", ",") and (end := _add_amount(_AMOUNT_AT_NUMBER[2].match(text, start), found)):
-        return end
+def _fact_at(text: str, match: re.Match[str], as_of: date, found: Mentions) -> int | None:
+    """Read the fact `match` found (added to `found`): its end, or None if no kind holds up."""
+    start = match.start()
+    while match is not None:
+        kind = match.lastgroup
+        end = _READERS[kind](text, start, as_of, found)
+        if end:
+            return end
+        following = _KIND_INDEX[kind] + 1
+        match = _facts_from(following).match(text, start) if following < len(_FACT_KINDS) else None
     return None
 
 
-def _month_follows(after: str) -> bool:
-    word = after.lstrip(" ,.")
-    if word[:2] in _ORDINALS:
-        word = word[2:]
-    word = word.lstrip()
-    if word[:3] == "of ":
-        word = word[3:].lstrip()
-    return word[:3].lower() in _MONTH_ABBREVIATIONS
+def _read_date(index: int):
+    def read(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+        return _add_date(_DATE_AT_NUMBER[index].match(text, start), text, as_of, found)
+    return read
+
+
+def _read_month_day(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+    month = _MONTH_TAIL.search(text, max(0, start - 12), start)
+    return _add_date(_MONTH_FIRST.match(text, month.start()), text, as_of, found) if month else None
+
+
+def _read_days(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+    for tail, pattern in ((_QUALIFIER_TAIL, _DAYS_OVERDUE), (_OVERDUE_BY_TAIL, _OVERDUE_BY)):
+        qualifier = tail.search(text, max(0, start - 32), start)
+        match = pattern.match(text, qualifier.start() if qualifier else start)
+        if match and match.start("days") == start:
+            found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
+                                       (match.group("qual") or "").lower()))
+            return match.end()
+    return None
+
+
+def _read_signed(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+    for tail, pattern in _AMOUNT_AFTER_SIGN:
+        written = tail.search(text, max(0, start - 5), start)
+        if written and (end := _add_amount(pattern.match(text, written.start()), found)):
+            return end
+    return None
+
+
+def _read_amount(index: int):
+    def read(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+        return _add_amount(_AMOUNT_AT_NUMBER[index].match(text, start), found)
+    return read
+
+
+_READERS = {"iso": _read_date(0), "numeric": _read_date(1), "day_month": _read_date(2),
+            "month_day": _read_month_day, "days": _read_days, "signed": _read_signed,
+            "worded": _read_amount(0), "thousands": _read_amount(1), "decimal": _read_amount(2)}
+
+
+def _add_date(match: re.Match[str] | None, text: str, as_of: date, found: Mentions) -> int | None:
+    if match is None:
+        return None
+    mention = _date_mention(match, text, as_of)
+    if mention is None:
+        return None
+    found.dates.append(mention)
+    return match.end()
 
 
 def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
@@ -359,6 +408,12 @@ def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
 
 
 def _amount(match: re.Match[str]) -> Amount | None:
+    read = _parsed((match.re, match.group(), None), lambda: _amount_value(match))
+    return Amount(match.start(), match.end(), *read) if read else None
+
+
+def _amount_value(match: re.Match[str]) -> tuple[Decimal, str | None, Decimal] | None:
+    """(value, currency, precision) of an amount as written."""
     number = parse_number(match.group("num"))
     if number is None:
         return None
@@ -368,22 +423,25 @@ def _amount(match: re.Match[str]) -> Amount | None:
     currency = _CURRENCY_OF.get(currency_text.lower(), currency_text.upper() or None)
     exponent = number.as_tuple().exponent
     precision = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0) * scale
-    return Amount(match.start(), match.end(), number * scale, currency, precision)
+    return number * scale, currency, precision
 
 
 def _names(text: str, found: Mentions) -> None:
-    for match in _GREETING.finditer(text):
-        found.other.append(Mention("greeting_name", *match.span("name"), match.group("name").strip()))
-    for match in _CLOSING.finditer(text):
-        rest = text[match.end():]
+    lined = "\n" + text  # every line now follows a line break; spans found in it are one too far
+    for match in _GREETING.finditer(lined):
+        start, end = match.span("name")
+        found.other.append(Mention("greeting_name", start - 1, end - 1, match.group("name").strip()))
+    for match in _CLOSING.finditer(lined):
+        rest = text[match.end() - 1:]
         line = next((ln for ln in rest.splitlines() if ln.strip()), "")
         if line and len(line.split()) <= 5 and "@" not in line:
-            start = match.end() + rest.index(line) + (len(line) - len(line.lstrip()))
+            start = match.end() - 1 + rest.index(line) + (len(line) - len(line.lstrip()))
             found.other.append(Mention("signature_name", start, start + len(line.strip()), line.strip()))
-    for match in _SPOKEN_NAME.finditer(text):
-        if match.start() and text[match.start() - 1].isalnum():
-            continue
-        found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
+    if "this is" in text or "my name is" in text or "it is" in text or "it's" in text:
+        for match in _SPOKEN_NAME.finditer(text):
+            if match.start() and text[match.start() - 1].isalnum():
+                continue
+            found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
 
 
 # ---- the facts ---------------------------------------------------------------------------------
@@ -567,27 +625,63 @@ def _money_in_text(clause: str | None) -> list[Decimal]:
     return [v for v in (parse_number(m.group(1)) for m in _FIGURE.finditer(clause)) if v is not None]
 
 
-_LABELLED_INVOICE = lazy_pattern(r"\b(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<number>#?[A-Z0-9][\w-]*\d)\b")
+_LABELLED_INVOICE = lazy_pattern(r"(?i:invoices?\s*(?:no\.?|number|num\.?|#))\s*:?\s*(?P<number>#?[A-Z0-9][\w-]*\d)\b")
 _HASHED_INVOICE = lazy_pattern(r"#\d{3,}\b")
 
 
 class InvoicePattern:
-    """Finds what reads as an invoice number: `INV-1043` where the account's numbers start INV (or
-    any `INV-...`), and any `invoice #1043` / `invoice no. 1043` / `#1043`."""
+    """Finds what reads as an invoice number: the account's own numbers as written (any case, as
+    whole tokens: `G-7` but not `G-70`), anything shaped like them (`INV-1043` where the account's
+    numbers start INV, and any `INV-...`), and any `invoice #1043` / `invoice no. 1043` / `#1043`."""
 
     def __init__(self, numbers) -> None:
+        numbers = list(numbers)
         prefixes = {m.group(1) for n in numbers if (m := re.match(r"([A-Za-z]{2,})[-_/ ]?\d", n))}
         prefixes.update({"INV", "Inv"})
-        alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
-        self._prefixed = re.compile(rf"(?:{alternatives})[-_/]?\d(?:[\w/-]*\d)?\b")
+        shaped = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+        self._shaped = re.compile(rf"(?:{shaped})[-_/]?\d(?:[\w/-]*\d)?\b")
+        # digits alone ("1042") count only when labelled ("invoice 1042"), or they would swallow amounts
+        self._own = sorted({n.lower() for n in numbers if _has_letter_and_digit(n)}, key=len, reverse=True)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        spans = [m.span() for m in self._prefixed.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
-        if "nvoice" in text or "NVOICE" in text:
-            spans += [m.span("number") for m in _LABELLED_INVOICE.finditer(text)]
+        spans = [m.span() for m in self._shaped.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
+        lower = text.lower()
+        if len(lower) != len(text):  # a few characters lower-case to two
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        for number in self._own:
+            spans += _token_spans(lower, number)
+        at = lower.find("invoice")
+        while at >= 0:  # "invoice #1043", "invoice no. 1043"
+            if not (at and (lower[at - 1].isalnum() or lower[at - 1] == "_")) and (
+                    labelled := _LABELLED_INVOICE.match(text, at)):
+                spans.append(labelled.span("number"))
+            at = lower.find("invoice", at + 7)
         if "#" in text:
             spans += [m.span() for m in _HASHED_INVOICE.finditer(text)]
-        return sorted(set(spans))
+        return sorted(set(spans), key=lambda span: (span[0], -span[1]))
+
+
+def _token_spans(lower: str, token: str) -> list[tuple[int, int]]:
+    """Where `token` stands whole in `lower`: not inside a longer number (`G-7` in `G-70`)."""
+    spans = []
+    at = lower.find(token)
+    while at >= 0:
+        end = at + len(token)
+        after = lower[end:end + 1]
+        if not _token_char(lower[at - 1:at]) and not (
+                _token_char(after) and after != "-" or after == "-" and _token_char(lower[end + 1:end + 2])):
+            spans.append((at, end))
+        at = lower.find(token, at + 1)
+    return spans
+
+
+def _has_letter_and_digit(number: str) -> bool:
+    return any(c.isalpha() for c in number) and any(c.isdigit() for c in number)
+
+
+def _token_char(char: str) -> bool:
+    """Whether `char` would continue an invoice number (a letter, digit, _ or -)."""
+    return char.isalnum() or char in ("_", "-") if char else False
 
 
 def overdue_days_ok(mention: Mention, facts: Facts) -> bool:
