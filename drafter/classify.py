@@ -16,6 +16,7 @@ import re
 import threading
 import zlib
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 __all__ = ["CATEGORIES", "ALWAYS_FORBIDDEN", "Statement", "classify"]
@@ -156,6 +157,9 @@ class _LazyPattern:
 
     def findall(self, *args):  # type: ignore[no-untyped-def]
         return self.pattern().findall(*args)
+
+    def split(self, *args):  # type: ignore[no-untyped-def]
+        return self.pattern().split(*args)
 
 
 def _c(pattern: str) -> re.Pattern[str]:
@@ -536,7 +540,7 @@ DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
 SINGLE_QUOTED = _c(r"'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
 CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
 
-SENTENCE_PUNCT = _c(r"[.!?]+")
+SENTENCE_SPLIT = _c(r"([\n.!?][.!?]*)")  # one character class first: the fast scan
 NEW_BLOCK = _c(r"[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello )")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 CONTINUATION = _c(r"[ \t]*[a-z]")
@@ -631,36 +635,42 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
     """Sentence spans. A line break also ends a sentence after a short line (headers, greetings,
     signatures) unless the next line carries on in lower case; longer lines are wrapped prose."""
-    breaks = [match.end() for match in SENTENCE_PUNCT.finditer(norm) if _ends_sentence(norm, match.end())]
-    if "\n" in norm:
-        breaks.extend(_line_breaks(norm, original))
-        breaks.sort()
+    pieces = SENTENCE_SPLIT.split(norm)  # text, separator, text, ...: their lengths give the offsets
+    offsets = list(accumulate(map(len, pieces)))
+    breaks = []
+    line_start = 0
+    for index in range(1, len(pieces), 2):
+        separator, end = pieces[index], offsets[index]
+        if separator[0] == "\n":
+            newline = offsets[index - 1]
+            if _line_ends_sentence(norm, original, line_start, newline):
+                breaks.append(newline + 1)
+            line_start = newline + 1
+            if len(separator) == 1:
+                continue
+        if end == len(norm) or norm[end] in _SENTENCE_FOLLOWERS:
+            breaks.append(end)
+    return _spans_between(norm, breaks)
+
+
+_SENTENCE_FOLLOWERS = frozenset(" \n\"')]")
+
+
+def _line_ends_sentence(norm: str, original: str, line_start: int, newline: int) -> bool:
+    short = newline - line_start < 50 and not CONTINUATION.match(original, newline + 1)
+    return short or bool(NEW_BLOCK.match(norm, newline + 1))
+
+
+def _spans_between(norm: str, breaks: list[int]) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for end in breaks:
         if norm[start:end].strip():
             spans.append((start, end))
-        start = max(start, end)
+        start = end
     if norm[start:].strip():
         spans.append((start, len(norm)))
     return spans
-
-
-def _ends_sentence(norm: str, end: int) -> bool:
-    return end == len(norm) or norm[end] in " \n\"')]"
-
-
-def _line_breaks(norm: str, original: str) -> list[int]:
-    breaks = []
-    line_start = 0
-    position = norm.find("\n")
-    while position != -1:
-        short = position - line_start < 50 and not CONTINUATION.match(original, position + 1)
-        if short or NEW_BLOCK.match(norm, position + 1):
-            breaks.append(position + 1)
-        line_start = position + 1
-        position = norm.find("\n", line_start)
-    return breaks
 
 
 def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
