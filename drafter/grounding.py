@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .models import Account
     from .policy import Policy
 
-__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences",
+__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
            "parse_number", "resolve_year", "lazy_pattern"]
 
 
@@ -138,6 +138,7 @@ _CLOSING = lazy_pattern(r"\n[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regard
                       r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
                       r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)",
                       re.I)
+_TITLE_AFTER_NAME = lazy_pattern(r"\s*(?:,|\||\s[-–—]\s)\s*")
 _SPOKEN_NAME = lazy_pattern(r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                           r"(?=\s+(?:from|with|at|calling|in)\b)")
 _SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
@@ -436,12 +437,35 @@ def _names(text: str, found: Mentions) -> None:
         line = next((ln for ln in rest.splitlines() if ln.strip()), "")
         if line and len(line.split()) <= 5 and "@" not in line:
             start = match.end() - 1 + rest.index(line) + (len(line) - len(line.lstrip()))
-            found.other.append(Mention("signature_name", start, start + len(line.strip()), line.strip()))
+            name = _TITLE_AFTER_NAME.split(line.strip(), 1)[0]  # "Jordan Reyes, Collections Specialist"
+            found.other.append(Mention("signature_name", start, start + len(name), name))
     if "this is" in text or "my name is" in text or "it is" in text or "it's" in text:
         for match in _SPOKEN_NAME.finditer(text):
             if match.start() and text[match.start() - 1].isalnum():
                 continue
             found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
+
+
+_SENTENCE_WORDS = frozenset({"we", "we'll", "we're", "you", "your", "you'll", "our", "us", "i", "i'll", "will",
+                             "shall", "must", "would", "can", "could", "if", "unless", "or"})
+
+
+def signature_spans(text: str) -> list[tuple[int, int]]:
+    """The sender's sign-off block: the short lines under a closing ("Best regards,", "Thanks,") up to
+    a blank line: name, job title, company, contact details. A line that reads as a sentence (says
+    what we or you will do) ends the block, so nothing said there escapes the guard."""
+    spans = []
+    for match in _CLOSING.finditer("\n" + text):
+        start = end = match.end() - 1
+        for line in text[start:].split("\n")[1:7]:
+            words = line.lower().replace(",", " ").split()
+            if not words or len(words) > 8 or line.rstrip().endswith(("!", "?")) or \
+                    not _SENTENCE_WORDS.isdisjoint(words):
+                break
+            end += 1 + len(line)
+        if end > start:
+            spans.append((start, end))
+    return spans
 
 
 # ---- the facts ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import rules
 from .classify import classify
-from .grounding import Facts, Mentions, extract, sentences
+from .grounding import Facts, Mentions, extract, sentences, signature_spans
 from .models import Account, Assessment, Draft, Finding, Report
 from .money import format_money
 from .policy import Policy, Stage, load_policy
@@ -77,10 +77,13 @@ class Context:
     @cached_property
     def statements(self) -> list[Any]:
         """What the draft asserts, less the wording the pack itself requires (a debt-collector
-        disclosure is not a threat of referral)."""
-        mandated = self.mandated_spans
-        return [s for s in classify(self.text)
-                if not any(a <= s.start and s.end <= b for a, b in mandated)]
+        disclosure is not a threat of referral) and the sender's sign-off (a job title such as
+        "Legal Counsel" or "Collections Specialist" is not a threat either)."""
+        found = classify(self.text)
+        if not found:
+            return found
+        exempt = self.mandated_spans + signature_spans(self.text)
+        return [s for s in found if not any(a <= s.start and s.end <= b for a, b in exempt)]
 
     @cached_property
     def mandated_spans(self) -> list[tuple[int, int]]:

@@ -333,8 +333,8 @@ CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "reco
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
 # Searched in the lower-cased text: far faster than re.IGNORECASE.
-_PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plan|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
-                         r"that|into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
+_PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plans?\b|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
+                         r"that|into|[$€£]?\d[\d,.]*\s+(?:[a-z]{3}\s+)?into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
                          r"each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
                          r"(?:monthly\s+)?(?:payments|parts|months))")
 # The plan patterns are searched in the lower-cased text (Context.lower).
@@ -401,7 +401,7 @@ def _plan_months(ctx: Context, start: int, paragraph: str) -> Iterator[Hit]:
 
 def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
     """The instalments named in a plan paragraph must add up to a balance on the account."""
-    facts, text = ctx.facts, ctx.text
+    facts = ctx.facts
     amounts = [a for a in ctx.mentions.amounts if start <= a.start < end]
     if not amounts:
         return
@@ -413,27 +413,43 @@ def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
     targets = facts.balance_targets
     value = {a.start: a.value * repeated.get(a.start, 1) for a in amounts}
     total = sum(value.values(), Decimal(0))
-    # The paragraph may quote the balance the plan covers ("$10,000.00 in six payments: ...").
-    quoted = next((a for a in amounts if a.value in targets and a.start not in repeated
-                   and total - a.value == a.value), None)
+    quoted = _quoted_balance(amounts, repeated, targets, total)
     parts = [a for a in amounts if a is not quoted]
-    if quoted is None:
-        quoted_values = [a.value for a in amounts if a.value in targets and a.start not in repeated]
-        reference = max(quoted_values, default=None) or max(targets, default=Decimal(0))
-        if total in targets or (total < reference and _REMAINDER.search(ctx.lower, start, end)):
-            reference = total if total in targets else reference
-        else:
+    if quoted is not None:
+        reference = quoted.value
+    elif total in targets:
+        reference = total
+    else:  # "the rest" of the invoices the plan names, else of the whole balance, may come later
+        reference = _named_balance(ctx, start, end) or max(targets, default=Decimal(0))
+        if not (total < reference and _REMAINDER.search(ctx.lower, start, end)):
             yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not "
                       f"the balance of {reference:,.2f}.", "Make the payments add up to the balance to the cent.")
             return
-    else:
-        reference = quoted.value
     first = parts[0].value
     minimum = reference * ctx.policy.offers.min_first_payment_pct / 100
     if first < minimum.quantize(Decimal("0.01")):
         yield Hit(parts[0].start, parts[0].end, f"The first payment is below the "
                   f"{ctx.policy.offers.min_first_payment_pct}% of the balance this pack asks for.",
                   f"Ask for at least {minimum:,.2f} first.")
+
+
+def _named_balance(ctx: Context, start: int, end: int) -> Decimal:
+    """The open balance of the invoices named between `start` and `end` (0 if none is named)."""
+    named = {m.value.lower().lstrip("#") for m in ctx.mentions.of_kind("invoice") if start <= m.start < end}
+    return sum((inv.open_balance for inv in ctx.account.invoices if inv.number.lower() in named), Decimal(0))
+
+
+def _quoted_balance(amounts: list[Any], repeated: dict[int, int], targets: set[Decimal],
+                    total: Decimal) -> Any | None:
+    """The balance a plan paragraph quotes before or after its payments ("$10,000.00 in six payments:
+    ..."): a balance on the account that the other amounts add up to. None when the amounts are all
+    payments, so a payment that happens to equal some invoice's balance is not mistaken for one."""
+    if total in targets:
+        return None  # the payments alone add up to a balance
+    for candidate in (amounts[0], amounts[-1]):
+        if candidate.value in targets and candidate.start not in repeated and total - candidate.value == candidate.value:
+            return candidate
+    return None
 
 
 # ---- charges the law or the terms fix ------------------------------------------------------------

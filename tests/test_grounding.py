@@ -141,3 +141,17 @@ def test_sentences_split_on_punctuation_paragraphs_and_list_items():
 def test_wrong_amount_suggests_the_named_invoices_balance():
     [finding] = grounding("Invoice INV-1077 for $1,050.00 is open. The rest is fine.")
     assert finding.suggestion == "INV-1077's open balance is $1,500.00."
+
+
+def test_short_invoice_numbers_are_found_as_whole_tokens():
+    account = ACCOUNT.model_copy(update={"invoices": [
+        ACCOUNT.invoices[0].model_copy(update={"number": "G-7"}),
+        ACCOUNT.invoices[1].model_copy(update={"number": "H-100"})]})
+    text = "Hi Dana,\n\nInvoice G-7 for $8,500.00 was due on October 1, 2026. Pay at https://pay.example.com/acme."
+    report = check(text, account, tier=1)
+    assert report.passed and report.findings == []
+    facts = Facts.of(account, load_policy(), AS_OF)
+    found = extract("g-7, H-100 and G-70; also h-100-2.", AS_OF, facts.invoice_pattern).of_kind("invoice")
+    assert [m.value for m in found] == ["g-7", "H-100"]
+    missing = check(text.replace("Invoice G-7", "Invoice G-70"), account, tier=1)
+    assert "required-elements" in [f.rule for f in missing.findings]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 import drafter
 from drafter.analysis import analyze
 from drafter.guard import check
@@ -83,3 +85,25 @@ def test_same_input_same_report():
 
 def test_a_plain_string_and_a_draft_are_the_same():
     assert check(FINAL, ACCOUNT, tier=4) == check(Draft(body=FINAL), ACCOUNT, tier=4)
+
+
+@pytest.mark.parametrize("title", ["Litigation Manager", "Debt Recovery Officer", "Collections Agent"])
+def test_a_job_title_in_the_signature_is_not_a_threat(title):
+    from drafter.classify import classify
+
+    text = (f"Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026. You can pay at "
+            f"https://pay.example.com/acme.\n\nBest regards,\nJordan Reyes\n{title}\nNorthwind Supply Co.")
+    assert any(title in text[s.start:s.end] for s in classify(text))  # the classifier alone reads it
+    report = check(text, ACCOUNT, tier=1)
+    assert report.passed and report.findings == []
+    # the same words in the body, or said after the sign-off, are still judged
+    said = text.replace("Jordan Reyes\n", f"Jordan Reyes\nWe will pass this to our {title.lower()}.\n")
+    body = text.replace("You can pay", f"Your file is with our {title}. You can pay")
+    assert not check(said, ACCOUNT, tier=1).passed or not check(body, ACCOUNT, tier=1).passed
+
+
+def test_a_name_with_its_title_on_one_line_is_grounded_by_the_name():
+    text = ("Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026. You can pay at "
+            "https://pay.example.com/acme.\n\nThanks,\nJordan Reyes, Collections Specialist")
+    assert check(text, ACCOUNT, tier=1).findings == []
+    assert [f.excerpt for f in check(text.replace("Jordan", "Morgan"), ACCOUNT, tier=1).findings] == ["Morgan Reyes"]

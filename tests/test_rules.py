@@ -199,3 +199,36 @@ def test_rule_options_are_checked(tmp_path):
     pack.write_text("name: p\nextends: default\nrules:\n  grounding:\n    allowed_link: [x.example]\n")
     with pytest.raises(PolicyError, match="unknown option for rule 'grounding'; valid: enabled, severity, allowed_links"):
         load_policy(pack)
+
+
+def test_a_payment_planned_for_a_date_is_not_a_plan_offer():
+    text = "Hi Dana,\n\nThe payment planned for December 1, 2026 would clear INV-1042 ($8,500.00)."
+    assert "offers" not in rule_ids(text, tier=0)
+    assert "offers" in rule_ids(text.replace("payment planned for", "payment plan starting"), tier=0)
+
+
+@pytest.mark.parametrize("plan, ok", [
+    ("Split $10,000.00 into two payments: $5,000.00 now and $5,000.00 on December 23, 2026.", True),
+    ("Split $10,000.00 into two payments: $5,000.00 now and $4,000.00 on December 23, 2026.", False),
+    ("We could split $10,000.00 into two payments of $5,000.00.", True),
+])
+def test_split_an_amount_into_payments_is_a_plan(plan, ok):
+    report = check(f"Hi Dana,\n\n{plan}", PLAIN, tier=3)
+    assert not [f for f in report.findings if f.rule == "grounding"]  # instalments are the plan's to check
+    assert ("offers" not in [f.rule for f in report.findings]) is ok
+    assert "offers" in rule_ids(f"Hi Dana,\n\n{plan}", tier=1)  # recognised as a plan: too early at tier 1
+
+
+def test_a_plan_for_one_invoice_asks_its_first_payment_of_that_invoice():
+    # INV-1077 is $1,500.00 of the $10,000.00 open: $400.00 first is over 25% of it
+    text = "Hi Dana,\n\nA payment plan for INV-1077: $400.00 now and the rest next month."
+    assert "offers" not in rule_ids(text, tier=3)
+    assert "offers" in rule_ids(text.replace("$400.00", "$300.00"), tier=3)
+
+
+def test_a_payment_equal_to_an_invoice_balance_is_not_a_quoted_balance():
+    # $1,500.00 is INV-1077's balance, but here it is a payment; the rest of the balance comes later
+    text = "Hi Dana,\n\nA payment plan: $4,000.00 now, $1,500.00 on December 23, 2026 and the rest next month."
+    assert "offers" not in rule_ids(text, tier=3)
+    short = "Hi Dana,\n\nA payment plan: $4,000.00 now and $1,500.00 on December 23, 2026."
+    assert "offers" in rule_ids(short, tier=3)  # no remainder: it must add up to a balance
