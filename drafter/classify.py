@@ -683,7 +683,10 @@ def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
     """Cheap substring pre-check before running a regular expression."""
-    return any(word in text for word in words)
+    for word in words:
+        if word in text:
+            return True
+    return False
 
 
 _NEGATION_HINTS = ("no", "n't", "never", "neither", "without")
@@ -874,7 +877,7 @@ class _Anchored:
     def __init__(self, sources: list[str]) -> None:
         self.sources = sources
         self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
-        self.cache: dict[str, tuple[tuple[int, ...], int, int]] = {}
+        self.cache: dict[str, tuple[tuple[int, ...], int, int, bool]] = {}
         index: dict[str, list[int]] = {}
         gate_bits: dict[tuple[str, ...], int] = {}
         self.gates_by_prefix: dict[str, int] = {}
@@ -898,8 +901,9 @@ class _Anchored:
                 self.gates_by_prefix[prefix] = self.gates_by_prefix.get(prefix, 0) | bit
         return need
 
-    def for_word(self, word: str) -> tuple[tuple[int, ...], int, int]:
-        """(patterns that can start at `word`, gates `word` satisfies, gates those patterns need)."""
+    def for_word(self, word: str) -> tuple[tuple[int, ...], int, int, bool]:
+        """(patterns that can start at `word`, gates `word` satisfies, gates those patterns need,
+        whether each of them needs one)."""
         found = self.cache.get(word)
         if found is None:
             key = word.translate(_DIGITS_AS_ZERO)
@@ -913,7 +917,8 @@ class _Anchored:
             gates = 0
             for number in numbers:
                 gates |= self.needs[number]
-            found = (numbers, satisfied, gates)
+            all_gated = all(self.needs[number] for number in numbers)
+            found = (numbers, satisfied, gates, all_gated)
             if len(self.cache) > 50_000:
                 self.cache.clear()
             self.cache[word] = found
@@ -1170,18 +1175,18 @@ def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
     """Every word that can start a match of some pattern whose gates its sentence satisfies."""
     index = _INDEX
     cache = index.cache
-    tokens = _token_finder()
+    words_only = norm.translate(_SEPARATORS)  # same offsets; str.split() then yields the words
     found: list[Candidate] = []
-    for sentence in sentences:
+    for start, end in sentences:
         satisfied = 0
         hits = []
-        for word in tokens(norm, *sentence):
+        for word in words_only[start:end].split():
             entry = cache.get(word) or index.for_word(word)
             satisfied |= entry[1]
             if entry[0]:
                 hits.append((word, entry))
-        if hits:  # most sentences of a reminder start no pattern at all
-            _locate(norm, sentence, hits, satisfied, found)
+        if hits:
+            _locate(norm, (start, end), hits, satisfied, found)
     if index.scan:  # patterns whose first word cannot be predicted
         _scan(norm, sentences, found)
     return found
@@ -1190,9 +1195,12 @@ def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
 def _locate(norm: str, sentence: tuple[int, int], hits: list, satisfied: int, found: list[Candidate]) -> None:  # type: ignore[type-arg]
     size = len(norm)
     cursor = sentence[0]
-    for word, (numbers, _, gates) in hits:
+    for word, (numbers, _, gates, all_gated) in hits:
         if gates:
-            numbers = _open_gates(word, numbers, satisfied & gates)
+            open_gates = satisfied & gates
+            if not open_gates and all_gated:
+                continue
+            numbers = _open_gates(word, numbers, open_gates)
             if not numbers:
                 continue  # every occurrence of this word in the sentence is skipped alike
         # The first whole-word occurrence after the previous kept word (an earlier one would have been kept too).
@@ -1230,14 +1238,14 @@ def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -
     found.sort()
 
 
-def _token_finder():  # type: ignore[no-untyped-def]
-    global _find_tokens
-    if _find_tokens is None:
-        _find_tokens = re.compile(r"[a-z0-9]+").findall
-    return _find_tokens
+class _Separator(dict):  # type: ignore[type-arg]
+    """A str.translate table keeping letters and digits and turning every other character into a space."""
+
+    def __missing__(self, code: int) -> str:
+        return " "
 
 
-_find_tokens = None
+_SEPARATORS = _Separator({ord(char): char for char in "abcdefghijklmnopqrstuvwxyz0123456789"})
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
