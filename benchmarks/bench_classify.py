@@ -3,8 +3,8 @@
 Usage: python3 benchmarks/bench_classify.py [--seconds N]
 
 Prints per-category recall and false-positive rate over the labelled corpus
-(tests/corpus/*.yaml, hold-out and external sets excluded), the same figures for the
-hold-out file and the two external sets (external-b: aggregate figures only, never its
+(tests/corpus/*.yaml; hold-out, paraphrase and external sets excluded), the same figures for the
+hold-out file, the paraphrase development set and the two external sets (external-b: aggregate figures only, never its
 cases), the first-call cost in a fresh process, and throughput (wall and CPU time).
 """
 
@@ -28,7 +28,8 @@ CORPUS_DIR = ROOT / "tests" / "corpus"
 HOLDOUT = "holdout.yaml"
 EXTERNAL_TUNING = "external-a.yaml"  # an independent author's set, tuned on after its first scoring
 EXTERNAL_SEALED = "external-b.yaml"  # sealed: only aggregate figures may be printed
-NOT_CORPUS = (HOLDOUT, EXTERNAL_TUNING, EXTERNAL_SEALED)
+PARAPHRASE = "paraphrase.yaml"  # development set of idioms and euphemisms, written before the rules were widened
+NOT_CORPUS = (HOLDOUT, EXTERNAL_TUNING, EXTERNAL_SEALED, PARAPHRASE)
 
 BENIGN_DRAFT = (
     "Hi Dana,\n\nI hope the month is going well. A quick note that invoice INV-1042 for $8,500.00 was due on "
@@ -166,7 +167,8 @@ def main() -> None:
     if holdout_path.exists():
         report("hold-out (fixed after its first scoring; first scores in docs/classifier.md)",
                evaluate(load([holdout_path]), module.CATEGORIES, module.classify))
-    for name, title in ((EXTERNAL_TUNING, "external-a (independent author; tuned on after its first scoring)"),
+    for name, title in ((PARAPHRASE, "paraphrase (development set; first score in docs/classifier.md)"),
+                        (EXTERNAL_TUNING, "external-a (independent author; tuned on after its first scoring)"),
                         (EXTERNAL_SEALED, "external-b (sealed; aggregate figures only)")):
         if (CORPUS_DIR / name).exists():
             result = evaluate(load([CORPUS_DIR / name]), module.CATEGORIES, module.classify)

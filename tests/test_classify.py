@@ -12,13 +12,14 @@ from drafter.classify import ALWAYS_FORBIDDEN, CATEGORIES, Statement, classify
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 EXTERNAL_SETS = ("external-a.yaml", "external-b.yaml")  # scored in aggregate only, never case by case
+DEV_SETS = ("paraphrase.yaml",)  # unseen-wording development set: scored in aggregate, misses allowed
 NOTES = {"negation", "quote", "reassurance", "lookalike", "veiled", "paraphrase", "plain"}
 
 
 def _load_corpus() -> list[dict]:
     cases = []
     for path in sorted(CORPUS_DIR.glob("*.yaml")):
-        if path.name in EXTERNAL_SETS:
+        if path.name in EXTERNAL_SETS + DEV_SETS:
             continue
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             cases.append({**case, "file": path.name})
