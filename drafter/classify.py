@@ -344,6 +344,7 @@ REPO_ACT = _alt(
     _verb("repossess"), r"repo\b", _verb("uplift"), r"(?:re)?tak(?:e|es|ing|en) possession of", r"recover possession of", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
     r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"(?:get|gets|getting|got) back", _verb("retake"), r"haul(?:s|ed|ing)? (?:away|off)",
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
+    r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
 MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather)\b")
 ROUTINE_PICKUP = _c(
@@ -353,13 +354,18 @@ ROUTINE_PICKUP = _c(
     r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver)"
 )
 _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
-_rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken back|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|towed|seized|recalled|demobili[sz]ed)\b")
+_rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken (?:back|away)|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|carted (?:away|off)|clawed back|lifted (?:from|off)|loaded (?:up|onto)|towed|seized|recalled|demobili[sz]ed)\b")
 _rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|recovery (?:crew|team)|retrieval|pick-?up|removal|recovery|seizure|collection) of (?:the |our |your |all |any )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
-_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) back\b")
+_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away)\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought)(?= \w+ (?:home|back))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
+
+# The goods move back to us: "the kit comes back to us", "the printers go back on our truck", "revert to us".
+RETURN_TO_US = r"(?:come|comes|coming|go|goes|going|revert|reverts|reverting|return|returns|returning|pass|passes) (?:straight |right )?back (?:to (?:us|our|the depot|the yard)|on(?:to)? our|in our)|(?:revert|reverts|reverting|return|returns|returning|(?<=be\s)returned) (?:to us|to our (?:depot|yard|stock|fleet|warehouse))"
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:(?:will|'ll|would|shall|must|then|simply|just) )?(?:be )?(?P<act>{RETURN_TO_US})")
+_rule("repossession", rf"(?P<act>(?:possession|ownership|title|custody)) (?:of|to|over) (?:the |our |your |all |any |these |those )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |would |shall |then )?(?:revert|reverts|return|returns|pass back|passes back|go back|goes back|come back|comes back|never passed|has not passed|hasn't passed|remains with us|stays with us|remain with us|stay with us)", "plain")
 
 # ---- late_fees -----------------------------------------------------------
 LATE_FEE = _alt(
@@ -454,6 +460,18 @@ VIOLENCE = _alt(
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
     r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
     r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
+    r"pay (?:you|your (?:\w+ )?(?:office|home|house|family|site|yard|warehouse|depot|shop|premises|place)) a (?:little |late-night |night-time |personal |surprise )?visit",
+    r"(?:unexpected|unwelcome|uninvited|late-night|night-time|surprise|unannounced) (?:visits?|visitors?|callers?|guests?)",
+    r"(?:(?<=we\s)|(?<=i\s))(?:have|know|can send|could send) (?:some )?(?:people|friends|guys|lads|associates) who (?:can|could|will|would|might) (?:visit|call on|drop in|pop round|come round|come by|find)",
+    r"(?:safety|wellbeing|well-being|health) of your (?:staff|family|kids|children|employees|people|workers|crew|team|loved ones)",
+    r"(?:(?<=who\s)|(?<=that\s)|(?<=to\s))cross(?:es|ed|ing)? (?:us|me)\b", r"(?:run|spot|streak) of bad luck",
+    r"(?:which|what) school your (?:kids|children|son|daughter|little ones)", r"where your (?:kids|children|family|wife|husband|son|daughter) (?:live|lives|go|goes|sleep|sleeps|play|plays|study|studies)",
+    r"know where (?:you|they|your \w+) (?:park|parks|drink|drinks|eat|eats|shop|shops|drive|drives)\b",
+    r"(?:settle|do|sort|handle|deal with|resolve) (?:this|it|things|matters|the matter) the hard way",
+    r"(?:fires?|break-?ins?|burglar(?:y|ies)|vandalism) (?:can |do |tend to |often )?(?:start|starts|happen|break out|occur)s?\b(?: \w+){0,3}? (?:in|to|at) (?:\w+ ){0,2}?(?:buildings|premises|places|businesses|sites|yards|offices|shops) like yours",
+    r"for your (?:\w+ ){0,2}?(?:windows?|vans?|trucks?|cars?|premises|property|office|shop|warehouse|yard|equipment|site|home|house) to (?:end up |get |be )(?:smashed|broken|damaged|burn\w*|vandali[sz]ed|wrecked|torched|trashed)",
+    r"(?:see|find out|wait and see) what happens to (?:that|those|your|this)\b",
+    r"(?:end|ends|ended|wind|winds|wound) up (?:in (?:the )?(?:hospital|a wheelchair|an ambulance|a&e|casualty)|hurt|injured)",
 )
 _rule_each("violence", "act", VIOLENCE, "plain")
 
@@ -464,14 +482,16 @@ _THIRD_PARTY_WORDS = (
     "franchisor", "shareholder", "member", "communit", "neighbo", "peer", "compan", "business", "firm", "industry",
     "trade", "everyone", "everybody", "public", "press", "news", "media", "local", "chamber", "bbb", "social",
     "linkedin", "twitter", "facebook", "instagram", "reddit", "glassdoor", "google", "yelp", "trustpilot", "online",
-    "network", "mailing", "newsletter",
+    "network", "mailing", "newsletter", "wholesal", "retail", "merchant", "trader", "dealer", "manufactur", "builder",
+    "sector", "market", "association",
 )
 THIRD_PARTY = _alt(
-    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors)",
+    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
+    r"(?<=the\s)(?:main|general|principal|head|lead) contractor", r"(?:trade|industry|business|professional) (?:bod(?:y|ies)|federation)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
     r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
-    r"(?<=our\s)(?:network|partners|industry contacts|mailing list|newsletter)|(?<=our\sother\s)(?:customers|clients)|(?:(?<=whole\s)|(?<=entire\s))network",
+    r"(?<=our\s)(?:network|partners|industry contacts|mailing list|newsletter)|(?<=our\sother\s)(?:customers|clients)|(?:(?<=whole\s)|(?<=entire\s))(?:network|sector|industry|trade|market|town|region|community)",
 )
 TELL = _alt(
     _verb("tell"), r"told", _verb("inform"), _verb("notify"), r"let(?:ting)?", _verb("warn"), _verb("alert"), _verb("contact"), r"reach(?:es|ed|ing)? out to",
@@ -479,12 +499,13 @@ TELL = _alt(
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
-_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read)\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
 _rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out)|(?<=on\sour\s)website)\b", "plain")
-_rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|shame (?:you|your company) publicly)", "plain")
+_rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
-_rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|post|comment|warning) (?:about|of|on) (?:you|your)")
+_rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|posts?|comments?|warnings?)\b{_gap(3)}(?:you|your)\b")
+_rule("public_shaming", r"(?P<act>(?:go|goes|going) out|appear\w*|featur\w*|(?<=be\s)(?:printed|published|included|mentioned|listed)) (?:in|on) (?:our |the |a |their )?(?:next |monthly |weekly |quarterly |upcoming |annual )?(?P<obj>(?:industry |trade |members'? |association )?(?:newsletter|bulletin|magazine|journal|press|publication|circular)s?)\b")
 CONDITIONAL_BEFORE = _c(r"\b(?:if|when|once|before)\s+(?:\w+\s+){0,2}$")
 READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|thanks? (?:you )?for|many thanks for|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
 SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to|bank details|new address|contact details|remittance details)\b")
@@ -501,7 +522,7 @@ NEGATION = _c(
     r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
 )
 NEGATION_EXEMPT_AFTER = _c(
-    r"\s*(?:later than|rocket science|even\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
+    r"\s*(?:later than|rocket science|even\b|(?:make|force|push) (?:us|me)\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
     r"wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
     r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
@@ -741,11 +762,17 @@ _OFFER_HINTS = ("happy", "glad", "pleased", "willing", "offer", "option", "like"
                 "we can", "we could", "anything", "want us", "shall we")
 
 
-def _is_offer(norm: str, sentence_start: int, start: int) -> bool:
+def _is_offer(norm: str, sentence_start: int, start: int, category: str) -> bool:
     window_start = max(sentence_start, start - 60)
     if not _mentions(norm[window_start:start], _OFFER_HINTS):
         return False
-    return bool(OFFER.search(norm, window_start, start))
+    offer = OFFER.search(norm, window_start, start)
+    if offer and category in ALWAYS_FORBIDDEN and offer.group(0) in _BARE_MODALS:
+        return False  # "we could mention this to your bank" is no favour to the reader
+    return bool(offer)
+
+
+_BARE_MODALS = frozenset({"we could", "we can also"})
 
 
 def _cancelled(norm: str, clause_start: int, clause_end: int) -> bool:
@@ -848,7 +875,7 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
         return False
     if rule.kind == "act" and _customer_is_actor(norm, sentence[0], start):
         return False
-    if rule.kind != "plain" and _is_offer(norm, sentence[0], start):
+    if rule.kind != "plain" and _is_offer(norm, sentence[0], start, rule.category):
         return False
     return _category_allows(rule.category, norm, sentence, clause, match)
 
