@@ -233,7 +233,8 @@ _SUSPEND_HINTS = (
     "suspend", "paus", "disabl", "deactiv", "disconnect", "cut", "shut", "turn", "switch", "lock", "block", "froz",
     "restrict", "revok", "terminat", "cancel", "halt", "stop", "discontinu", "interrupt", "withh", "held", "downgrad",
     "clos", "taken", "denied", "hold", "withdrawn", "pulled", "removed", "deprovision", "offboard", "read-only",
-    "ceas", "dark", "offline", "down", "lapse", "expir", "end", "unavail", "inaccess", "longer",
+    "ceas", "dark", "offline", "down", "lapse", "expir", "end", "unavail", "inaccess", "longer", "silent", "quiet", "dead",
+    "cold", "sit", "stay", "remain", "kept", "parked",
 )
 SUSPEND_OBJ = _alt(
     r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
@@ -243,22 +244,24 @@ SUSPEND_OBJ = _alt(
     r"shipments?", r"shipping", r"consignments?", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
-    r"phone lines?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
+    r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
     r"supplying", r"servicing", r"delivering", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
+_rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
+_rule("suspension", r"(?P<act>(?:logged|locked|kicked|shut|frozen|barred|blocked) out) of (?:the |your |our )?(?P<obj>system|platform|portal|account|app|software|dashboard|tools?|workspace)\b")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
-_rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance)(?: terms| basis| only)?)")
+_rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance|pro-?forma)(?: terms| basis| only| invoicing)?)")
 
 # ---- collections_agency --------------------------------------------------
 AGENCY = _alt(
@@ -269,6 +272,7 @@ AGENCY = _alt(
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
+    r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?) (?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
 _rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
@@ -346,7 +350,7 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather)\b")
+MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing) (?:portal|platform|system|app|software|website|dashboard|api|server)s?)\b")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
@@ -377,6 +381,15 @@ LATE_FEE = _alt(
     r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"interest (?:starts?|begins?|kicks in|will start|will begin)",
     r"(?:charged|billed|added) (?:for )?(?:every|each|per) (?:day|week|month)", r"(?:daily|weekly|monthly) (?:charges?|fees?|penalt(?:y|ies))", r"(?:contractual|statutory) (?:interest|compensation|costs)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
+    r"(?:late|overdue|arrears|delinquency|default|non-?payment|dunning|chasing) (?:surcharges?|premiums?|loadings?)", r"(?:delinquency|default|arrears|non-?payment|overdue) (?:fees?|charges?|penalt(?:y|ies))",
+    r"surcharges? (?:\w+ ){0,2}?(?:on|to|for) (?:\w+ ){0,3}?(?:overdue|late|unpaid|outstanding|past[- ]due|arrears|(?:invoices?|balances?|payments?|accounts?) (?:\w+ )?(?:after|beyond|past))",
+    r"(?:charges?|interest|compensation|costs|fees?|sums?) (?:under|per|pursuant to|in line with) (?:the )?(?:late payment|1998|commercial debts|prompt payment)",
+    r"(?:carry|carries|attract|attracts|incur|incurs|bear|bears|accrue|accrues)(?: an?)?(?: (?:extra|additional|further))? \d+(?:\.\d+)? ?(?:%|percent)",
+    r"(?:add|adds|added|adding) (?:a |an )?(?:further|extra|additional) (?:[£$€]\d[\d,.]*|\d[\d,.]* ?(?:pounds|dollars|euros|percent|%))",
+    r"(?:fees?|charges?|costs?)(?: of (?:[£$€]?\d[\d,.]*)(?: pounds| dollars| euros)?)? for (?:recovering|collecting|chasing|pursuing|recovery of|collection of) (?:this|the|your|overdue|late|unpaid)",
+    r"costs? (?:\w+ ){0,7}?(?:passed on|recharged|charged back|added on|on-?charged) to (?:you|your)", r"(?:pass|passes|passed|passing) (?:on )?(?:the |any |all |our )?(?:\w+ )?costs? (?:on )?(?:to|onto) you",
+    r"(?:premium|mark-?up|uplift|loading) (?:on|to) (?:the |your |any |all )?(?:overdue|outstanding|unpaid|late|past[- ]due)",
+    r"(?:start|starts|begin|begins|will) (?:accru\w*|to accrue)\b", r"(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
@@ -393,7 +406,7 @@ _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
-EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when)\b|\b\d+/\d+,? net \d+")
+EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when|for (?:early |prompt )?(?:payment|paying|settlement|settling))\b|\b\d+/\d+,? net \d+")
 DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
     r"|\bpayments? (?:made|sent|submitted|processed|initiated) (?:by|via|through|with|using) (?:card|credit card|debit card|ach|check|cheque|wire|bank|the portal)\b")
 
