@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .money import CENT
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
-           "parse_number", "resolve_year", "lazy_pattern"]
+           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -38,6 +39,46 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
         value = getattr(re.compile(*self._args), name)
         setattr(self, name, value)
         return value
+
+
+class keyword_pattern:  # noqa: N801 - used like a compiled pattern
+    """A pattern that can only start at one of its keywords, searched in lower-cased text: each
+    keyword is found with `str.find` (far faster than a regular expression scanning every
+    character) and the pattern is tried only there. `keywords` must cover every way a match can
+    begin; the pattern itself should start with `\\b` where a match must start a word."""
+
+    def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
+        self.keywords = keywords
+        self._pattern = lazy_pattern(pattern, flags)
+
+    def search(self, lower: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        endpos = len(lower) if endpos is None else endpos
+        best = None
+        for keyword in self.keywords:
+            at = lower.find(keyword, pos, endpos)
+            while at >= 0 and (best is None or at < best.start()):
+                match = self._pattern.match(lower, at, endpos)
+                if match:
+                    best = match
+                    break
+                at = lower.find(keyword, at + 1, endpos)
+        return best
+
+    def finditer(self, lower: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        endpos = len(lower) if endpos is None else endpos
+        starts = sorted({at for keyword in self.keywords for at in _occurrences(lower, keyword, pos, endpos)})
+        free = pos
+        for at in starts:
+            if at >= free and (match := self._pattern.match(lower, at, endpos)):
+                yield match
+                free = max(match.end(), at + 1)
+
+
+def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
+    at = text.find(word, pos, endpos)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1, endpos)
 
 
 @dataclass(frozen=True)
@@ -72,8 +113,15 @@ class Mentions:
     dates: list[DateMention] = field(default_factory=list)
     other: list[Mention] = field(default_factory=list)
 
+    _by_kind: dict[str, list[Mention]] | None = field(default=None, repr=False, compare=False)
+
     def of_kind(self, kind: str) -> list[Mention]:
-        return [m for m in self.other if m.kind == kind]
+        """The mentions of one kind, in the order found (grouped once, when first asked)."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for mention in self.other:
+                self._by_kind.setdefault(mention.kind, []).append(mention)
+        return self._by_kind.get(kind, [])
 
 
 # ---- patterns ----------------------------------------------------------------------------------
@@ -106,9 +154,9 @@ _SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
 _SYMBOL = r"US\$|CA\$|A\$|NZ\$|[$€£¥]"
 _CODES = r"USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|MXN|INR|SGD|HKD|ZAR|PLN|CZK"
 _WORDS = r"dollars?|euros?|pounds?(?:\s+sterling)?|bucks"
-_AMOUNT_AFTER_SIGN = [  # tried where a currency sign or code ends just before a number
-    (lazy_pattern(rf"(?:{_SYMBOL})\s?$"), lazy_pattern(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}")),
-    (lazy_pattern(rf"\b(?:{_CODES})\s?$"), lazy_pattern(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}")),
+_AMOUNT_AFTER_SIGN = [  # read from the currency sign or code just before a number
+    lazy_pattern(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}"),
+    lazy_pattern(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}"),
 ]
 _AMOUNT_AT_NUMBER = [  # tried at a number with nothing but a boundary before it
     lazy_pattern(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
@@ -158,7 +206,7 @@ _FACT_KINDS = [
     ("month_day", r"(?<=\ .)[0-9]?(?![0-9])"),  # after a month name? (checked by _MONTH_TAIL)
     ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
     ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
-    ("worded", rf"(?<![\w.,].){_NUM_REST}{_SCALE}\s?(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
+    ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
     ("thousands", r"(?<![\w.,$€£].)[0-9]*(?:\.[0-9]{1,2})?k\b"),
     ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]*\.[0-9]{2})(?![\w%]|[.,/-][0-9])"),
 ]
@@ -257,7 +305,8 @@ def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention |
     if not found:
         return None
     start = match.start()
-    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start) if start else None
+    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start) if \
+        "day" in text[max(0, start - 16):start].lower() else None
     weekday = _WEEKDAYS.index(before.group("weekday").lower()) if before else None
     return DateMention(before.start() if before else start, match.end(), found, weekday)
 
@@ -353,9 +402,16 @@ def _read_date(index: int):
     return read
 
 
+_MONTH_STARTS = frozenset(name[:3] for name in _MONTHS)
+
+
 def _read_month_day(text: str, start: int, as_of: date, found: Mentions) -> int | None:
-    month = _MONTH_TAIL.search(text, max(0, start - 12), start)
-    return _add_date(_MONTH_FIRST.match(text, month.start()), text, as_of, found) if month else None
+    window = max(0, start - 12)
+    before = text[window:start].rstrip().removesuffix(".")
+    word = before.rsplit(None, 1)[-1].lstrip("([{\"'") if before.strip() else ""
+    if not (word.isalpha() and word[:3].lower() in _MONTH_STARTS):  # the usual case: no month before
+        return None
+    return _add_date(_MONTH_FIRST.match(text, window + before.rfind(word)), text, as_of, found)
 
 
 def _read_days(text: str, start: int, as_of: date, found: Mentions) -> int | None:
@@ -370,11 +426,14 @@ def _read_days(text: str, start: int, as_of: date, found: Mentions) -> int | Non
 
 
 def _read_signed(text: str, start: int, as_of: date, found: Mentions) -> int | None:
-    for tail, pattern in _AMOUNT_AFTER_SIGN:
-        written = tail.search(text, max(0, start - 5), start)
-        if written and (end := _add_amount(pattern.match(text, written.start()), found)):
-            return end
-    return None
+    sign = start - 2 if text[start - 1].isspace() else start - 1  # one space is allowed: "$ 8,500"
+    if text[sign] in "$€£¥":
+        pattern, begin = _AMOUNT_AFTER_SIGN[0], sign
+        if text[sign] == "$":  # US$, CA$, NZ$, A$
+            begin -= 2 if text[sign - 2:sign] in ("US", "CA", "NZ") else text[sign - 1:sign] == "A"
+    else:  # a currency code: USD 8,500
+        pattern, begin = _AMOUNT_AFTER_SIGN[1], sign - 2
+    return _add_amount(pattern.match(text, begin), found)
 
 
 def _read_amount(index: int):
@@ -579,6 +638,9 @@ class Facts:
     # -- comparisons used by the rules --
 
     def amount_known(self, amount: Amount) -> bool:
+        if amount.precision <= CENT:  # written to the cent: only that figure will do
+            currencies = self.amounts.get(amount.value.quantize(CENT))
+            return currencies is not None and _currency_fits(amount.currency, currencies)
         for value, currencies in self.amounts.items():
             if abs(value - amount.value) * 2 < amount.precision if amount.precision > CENT else \
                     value == amount.value.quantize(CENT):

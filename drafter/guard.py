@@ -10,6 +10,7 @@ extracted. Findings carry character spans into `Draft.text()`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -130,25 +131,45 @@ class Context:
         spans: list[tuple[int, int]] = []
         if not self.mentions_any(*rules.PLAN_WORDS):
             return spans
-        for a, b in self.paragraphs:
-            cue = rules._PLAN_CUE.search(self.lower, a, b)
-            if cue:
-                spans.append((max((s for s, _ in self.sentences if a <= s <= cue.start()), default=a), b))
+        paragraphs, starts, taken = self.paragraphs, self.paragraph_starts, -1
+        for cue in rules._PLAN_CUE.finditer(self.lower):
+            index = bisect_right(starts, cue.start()) - 1
+            a, b = paragraphs[index]
+            if index == taken or cue.end() > b:
+                continue
+            taken = index
+            sentence = bisect_right(self.sentence_starts, cue.start()) - 1
+            spans.append((max(self.sentence_starts[sentence], a) if sentence >= 0 else a, b))
         return spans
 
     @cached_property
     def offer_spans(self) -> list[tuple[int, int]]:
         """Where the draft proposes plans or discounts: their amounts are checked by the offers rule."""
         spans = list(self.plan_paragraphs)
-        discounts = "%" in self.text
-        charges = bool(self.policy.jurisdiction and self.policy.jurisdiction.statutory) and \
-            self.mentions_any(*rules.CHARGE_WORDS)
-        if discounts or charges:
-            for a, b in self.sentences:
-                if (discounts and rules._DISCOUNT_PCT.search(self.text, a, b)) or (
-                        charges and rules._CHARGE_CUE.search(self.text, a, b)):
-                    spans.append((a, b))
+        if "%" in self.text:
+            spans += [(a, b) for a, b in self.sentences if rules._DISCOUNT_PCT.search(self.text, a, b)]
+        if self.policy.jurisdiction and self.policy.jurisdiction.statutory and \
+                self.mentions_any(*rules.CHARGE_WORDS):
+            spans += self.sentences_with(rules._CHARGE_CUE)
         return spans
+
+    @cached_property
+    def paragraph_starts(self) -> list[int]:
+        return [a for a, _ in self.paragraphs]
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [a for a, _ in self.sentences]
+
+    def sentences_with(self, pattern) -> list[tuple[int, int]]:
+        """The sentences in which a match of `pattern` (a keyword_pattern) starts, in order."""
+        found: list[tuple[int, int]] = []
+        sentences, starts = self.sentences, self.sentence_starts
+        for match in pattern.finditer(self.lower):
+            index = bisect_right(starts, match.start()) - 1
+            if index >= 0 and match.end() <= sentences[index][1] and (not found or found[-1] != sentences[index]):
+                found.append(sentences[index])
+        return found
 
     @cached_property
     def overdue_invoices(self) -> list[Any]:

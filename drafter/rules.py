@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import PolicyError
-from .grounding import future, lazy_pattern, overdue_days_ok
+from .grounding import future, keyword_pattern, lazy_pattern, overdue_days_ok
 from .money import format_money
 from .policy import REMEDY_CATEGORIES
 
@@ -228,11 +228,14 @@ def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     disputed = {n.lower() for n in ctx.disputed_invoices}
     invoices = [m for m in ctx.mentions.of_kind("invoice") if m.value.lower().lstrip("#") in disputed
                 or ctx.facts.invoices.get(m.value.lower(), "").lower() in disputed]
+    if not invoices and "disputed" not in ctx.lower:
+        return
     for start, end in ctx.sentences:
         sentence = ctx.text[start:end]
-        names_disputed = any(start <= m.start < end for m in invoices) or "disputed" in sentence.lower()
+        if not (any(start <= m.start < end for m in invoices) or "disputed" in ctx.lower[start:end]):
+            continue
         demand = _DEMAND.search(sentence)
-        if names_disputed and demand and not _PAUSED.search(sentence[:demand.end() + 40]):
+        if demand and not _PAUSED.search(sentence[:demand.end() + 40]):
             yield Hit(start, end, "This asks for payment of an invoice that is under open dispute.",
                       "Confirm the dispute is being looked into and that no payment is expected on that "
                       "invoice until it is resolved.")
@@ -300,6 +303,7 @@ def _right_amount(ctx: Context, position: int) -> str:
     return f"The open balance is {ctx.balance_text}."
 
 
+TOTAL_WORDS = ("total", "in all", "altogether", "combined", "come to", "comes to", "add up", "adds up", "sum of")
 _TOTAL_CUE = lazy_pattern(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined|comes? to|adds? up to|sum of)\b",
                         re.I)
 
@@ -307,6 +311,8 @@ _TOTAL_CUE = lazy_pattern(r"\b(?:total(?:ling|ing|s)?|in all|altogether|combined
 @_builtin("totals", "block", "A total stated in the draft must be the sum of the amounts it lists.")
 def _totals(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     amounts = ctx.mentions.amounts
+    if len(amounts) < 3 or not ctx.mentions_any(*TOTAL_WORDS):
+        return
     for paragraph_start, paragraph_end in ctx.paragraphs:
         inside = [a for a in amounts if paragraph_start <= a.start < paragraph_end]
         if len(inside) < 3:
@@ -332,8 +338,9 @@ PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payment
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
-# Searched in the lower-cased text: far faster than re.IGNORECASE.
-_PLAN_CUE = lazy_pattern(r"\b(?:payment\s+plans?\b|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
+# Searched in the lower-cased text (Context.lower) from their keywords: far faster than re.IGNORECASE.
+_PLAN_CUE = keyword_pattern(("payment", "instal", "monthly", "split", "spread", "half", "in ", "in\n", "in\t",
+                             "over"), r"\b(?:payment\s+plans?\b|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
                          r"that|into|[$€£]?\d[\d,.]*\s+(?:[a-z]{3}\s+)?into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
                          r"each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
                          r"(?:monthly\s+)?(?:payments|parts|months))")
@@ -368,8 +375,9 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                       f"offers plans from tier {offers.plan_from_tier}.", "Ask when payment can be made "
                       "instead of offering a plan this early.")
             continue
-        yield from _plan_months(ctx, start, ctx.lower[start:end])
-        yield from _plan_sum(ctx, start, end)
+        repeats = list(_REPEATED.finditer(ctx.lower, start, end))
+        yield from _plan_months(ctx, start, end, repeats)
+        yield from _plan_sum(ctx, start, end, repeats)
     discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
     for start, end in ctx.sentences if discounts or waivers else ():
         sentence = text[start:end]
@@ -385,28 +393,30 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                           "policy authorises waiving a balance.", "Restate the balance that is due.")
 
 
-def _plan_months(ctx: Context, start: int, paragraph: str) -> Iterator[Hit]:
-    limit = ctx.policy.offers.max_plan_months
-    for match in _MONTHS_SPAN.finditer(paragraph):
+def _plan_months(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:
+    limit, lower = ctx.policy.offers.max_plan_months, ctx.lower
+    if "month" not in lower[start:end]:
+        return
+    for match in _MONTHS_SPAN.finditer(lower, start, end):
         months = _count(next(g for g in match.groups() if g))
-        if months > limit and not _REFUSAL.search(paragraph[max(0, match.start() - 30):match.start()]):
-            yield Hit(start + match.start(), start + match.end(), f"A plan over {months} months is longer than "
+        if months > limit and not _REFUSAL.search(lower[max(start, match.start() - 30):match.start()]):
+            yield Hit(match.start(), match.end(), f"A plan over {months} months is longer than "
                       f"the {limit} months this pack allows.", f"Spread the balance over {limit} months or fewer.")
-    for match in _REPEATED.finditer(paragraph):
+    for match in repeats:
         count = _count(match.group("count"))
-        if "month" in match.group().lower() and count > limit:
-            yield Hit(start + match.start(), start + match.end(), f"{count} monthly payments is more than the "
+        if "month" in match.group() and count > limit:
+            yield Hit(match.start(), match.end(), f"{count} monthly payments is more than the "
                       f"{limit} months this pack allows.", f"Use {limit} payments or fewer.")
 
 
-def _plan_sum(ctx: Context, start: int, end: int) -> Iterator[Hit]:
+def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:
     """The instalments named in a plan paragraph must add up to a balance on the account."""
     facts = ctx.facts
     amounts = [a for a in ctx.mentions.amounts if start <= a.start < end]
     if not amounts:
         return
     repeated: dict[int, int] = {}
-    for match in _REPEATED.finditer(ctx.lower, start, end):
+    for match in repeats:
         following = next((a for a in amounts if a.start == match.end() or 0 <= a.start - match.end() <= 2), None)
         if following is not None:
             repeated[following.start] = _count(match.group("count"))
@@ -454,7 +464,7 @@ def _quoted_balance(amounts: list[Any], repeated: dict[int, int], targets: set[D
 
 # ---- charges the law or the terms fix ------------------------------------------------------------
 
-_CHARGE_CUE = lazy_pattern(r"\b(?:interest|late[- ](?:payment\s+)?(?:fee|charge)s?|penalt\w+|compensation|"
+_CHARGE_CUE = keyword_pattern(("interest", "late", "penalt", "compensation", "fixed", "recovery"), r"\b(?:interest|late[- ](?:payment\s+)?(?:fee|charge)s?|penalt\w+|compensation|"
                          r"fixed\s+sum|recovery\s+costs?)\b", re.I)
 _PCT = lazy_pattern(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|per\s?cent|percent(?:age)?\s+points?|points?)", re.I)
 
@@ -469,10 +479,10 @@ def _charge_figures(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     offer_pct = ctx.policy.offers.max_discount_pct
     if not ctx.mentions_any(*CHARGE_WORDS):
         return
-    for start, end in ctx.sentences:
-        sentence = ctx.text[start:end]
-        if not _CHARGE_CUE.search(sentence) or re.search(r"discount", sentence, re.I):
+    for start, end in ctx.sentences_with(_CHARGE_CUE):
+        if "discount" in ctx.lower[start:end]:
             continue
+        sentence = ctx.text[start:end]
         for match in _PCT.finditer(sentence):
             pct = Decimal(match.group("pct"))
             if pct not in allowed_pct and pct > offer_pct:
@@ -502,10 +512,12 @@ def _compensation(ctx: Context, statutory: Any, start: int, end: int) -> Iterato
 
 # ---- structure and form ------------------------------------------------------------------------
 
-_PAYMENT_METHOD = lazy_pattern(r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
+_PAYMENT_METHOD = keyword_pattern(("ach", "wire", "bank", "bacs", "sepa", "iban", "card", "cheque", "check", "pay",
+                                   "online", "portal", "remit"), r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
                              r"made)|pay\s+online|online\s+payment|payment\s+(?:link|portal)|portal|remit(?:tance)?"
                              r"\s+to|pay\s+(?:here|at|via|by|through))", re.I)
-_WAY_BACK = lazy_pattern(r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
+_WAY_BACK = keyword_pattern(("to", "if", "once", "reinstat", "restor", "still", "call", "contact", "reach", "email",
+                             "reply", "payment", "set", "arrange", "way"), r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
                        r"(?:payment|paid|we\s+receive)|reinstat\w*|restor\w*|still\s+(?:resolve|settle|"
                        r"time)|(?:call|contact|reach|email|reply\s+to)\s+(?:me|us)|payment\s+plan|set\s+up\s+a\s+"
                        r"plan|arrange\s+(?:payment|a\s+plan)|way\s+(?:forward|to\s+resolve))", re.I)
@@ -537,11 +549,11 @@ def _has_element(ctx: Context, element: str) -> bool:
         dues = {inv.due for inv in ctx.account.invoices}
         return any(dues & set(d.candidates) for d in mentions.dates)
     if element == "payment_method":
-        return bool(mentions.of_kind("link")) or bool(_PAYMENT_METHOD.search(text))
+        return bool(mentions.of_kind("link")) or bool(_PAYMENT_METHOD.search(ctx.lower))
     if element in ("deadline_date", "consequence_date"):
         return any(d > ctx.as_of for m in mentions.dates for d in m.candidates)
     if element == "way_back":
-        return bool(_WAY_BACK.search(text))
+        return bool(_WAY_BACK.search(ctx.lower))
     if element == "days_overdue":
         return bool(mentions.of_kind("days_overdue")) or bool(_DAYS_FIGURE.search(text))
     jurisdiction = ctx.policy.jurisdiction
@@ -600,7 +612,7 @@ _PLACEHOLDERS = lazy_pattern(
     r"\[(?:[A-Z][A-Za-z0-9 _'/-]{0,40}|[a-z][a-z_ ]{1,40})\](?!\()"  # [Name], [customer name]
     r"|\{\{.*?\}\}|\{%.*?%\}|(?<!\{)\{[a-z_][a-z0-9_]*\}(?!\})"  # {{ x }}, {% x %}, {x}
     r"|<(?:[A-Z][A-Z0-9 _-]{1,40}|[a-z]+(?:[_ ][a-z]+)+)>"  # <INVOICE>, <customer name>
-    r"|\bX{3,}\b|[$€£]X+(?:[.,]X+)*|\bTB[DC]\b|_{3,}|\?{3,}|\bN/?A\b(?=\s*[,.)\]]?\s*$)", re.M)
+    r"|X(?<!\wX)X{2,}\b|[$€£]X+(?:[.,]X+)*|T(?<!\wT)B[DC]\b|_{3,}|\?{3,}|N(?<!\wN)/?A\b(?=\s*[,.)\]]?\s*$)", re.M)
 
 
 @_builtin("placeholders", "block", "No unfilled placeholders: [Name], {{ x }}, <INVOICE>, XXX, TBD, ___.")
@@ -612,7 +624,7 @@ def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                   "Replace it with the real value from the account, or remove it.")
 
 
-_CAPS_WORD = lazy_pattern(r"\b[A-Z][A-Z'’]{1,}\b")
+_CAPS_WORD = lazy_pattern(r"[A-Z](?<![\w][A-Z])[A-Z'’]+\b")
 _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", "CFO", "CEO", "COO", "VP",
              "LLC", "INC", "LTD", "PLC", "GMBH", "US", "USA", "UK", "EU", "ECB", "FDCPA", "CFPB", "PDF",
              "ID", "IT", "HR", "SAAS", "API", "SLA", "VAT", "EIN", "IBAN", "BIC", "SWIFT", "BACS", "SEPA",
