@@ -234,7 +234,7 @@ _SUSPEND_HINTS = (
     "restrict", "revok", "terminat", "cancel", "halt", "stop", "discontinu", "interrupt", "withh", "held", "downgrad",
     "clos", "taken", "denied", "hold", "withdrawn", "pulled", "removed", "deprovision", "offboard", "read-only",
     "ceas", "dark", "offline", "down", "lapse", "expir", "end", "unavail", "inaccess", "longer", "silent", "quiet", "dead",
-    "cold", "sit", "stay", "remain", "kept", "parked",
+    "cold", "sit", "stay", "remain", "kept", "parked", "only", "barred", "unanswered", "ignored",
 )
 SUSPEND_OBJ = _alt(
     r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
@@ -244,21 +244,24 @@ SUSPEND_OBJ = _alt(
     r"shipments?", r"shipping", r"consignments?", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
-    r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
+    r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
     r"supplying", r"servicing", r"delivering", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made) (?:to )?read-only|read-only|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
+_rule("suspension", rf"(?P<act>pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|tak(?:e|es|en|ing)|took|drop(?:s|ped|ping)?|strik(?:e|es|ing)|struck|cross(?:es|ed|ing)?)\b{_gap(3)}(?:from|off) (?:the |our |this week's |next week's )?(?P<obj>(?:delivery|shipping|dispatch|despatch|production|installation|service|maintenance|supply) (?:schedules?|lists?|runs?|rotas?|queues?|plans?|calendars?|routes?))\b")
+_rule("suspension", rf"(?P<act>(?:put|puts|putting|place|places|placed|placing|impos\w*) an? (?:block|stop|freeze|bar|ban|embargo)) (?:on|against) (?:your |all |any |the )*(?:further |new |future |pending )?(?P<obj>orders?|shipments?|deliver(?:y|ies)|account|supply|supplies|credit|access|dispatch(?:es)?)\b")
+_rule("suspension", rf"(?P<obj>(?:support )?(?:tickets|requests|queries|calls|emails|cases))\b{_gap(5)}(?P<act>(?:go|goes|will go|'ll go) unanswered|(?:will|'ll) (?:be )?(?:ignored|deprioriti[sz]ed|left unanswered))")
 _rule("suspension", r"(?P<act>(?:logged|locked|kicked|shut|frozen|barred|blocked) out) of (?:the |your |our )?(?P<obj>system|platform|portal|account|app|software|dashboard|tools?|workspace)\b")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance|pro-?forma)(?: terms| basis| only| invoicing)?)")
@@ -348,7 +351,7 @@ REPO_ACT = _alt(
     _verb("repossess"), r"repo\b", _verb("uplift"), r"(?:re)?tak(?:e|es|ing|en) possession of", r"recover possession of", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
     r"(?:pick|picks|picked|picking) up", _verb("collect"), _verb("remove"), r"(?:pull|pulls|pulled|pulling)(?: back)?", r"(?:get|gets|getting|got) back", _verb("retake"), r"haul(?:s|ed|ing)? (?:away|off)",
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
-    r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
+    r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
 MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing) (?:portal|platform|system|app|software|website|dashboard|api|server)s?)\b")
 ROUTINE_PICKUP = _c(
@@ -363,12 +366,13 @@ _rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|rec
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
 _rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away)\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
-_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought)(?= \w+ (?:home|back))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought|take|taking|took|carry|carrying|cart|carting|haul|hauling)(?= \w+ (?:home|back|away))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
 
 # The goods move back to us: "the kit comes back to us", "the printers go back on our truck", "revert to us".
 RETURN_TO_US = r"(?:come|comes|coming|go|goes|going|revert|reverts|reverting|return|returns|returning|pass|passes) (?:straight |right )?back (?:to (?:us|our|the depot|the yard)|on(?:to)? our|in our)|(?:revert|reverts|reverting|return|returns|returning|(?<=be\s)returned) (?:to us|to our (?:depot|yard|stock|fleet|warehouse))"
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:(?:will|'ll|would|shall|must|then|simply|just) )?(?:be )?(?P<act>{RETURN_TO_US})")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |'ll |shall |are going to |is going to )(?:be |come |go )?(?P<act>off (?:your|the) (?:site|job|premises|yard|project|hands))\b")
 _rule("repossession", rf"(?P<act>(?:possession|ownership|title|custody)) (?:of|to|over) (?:the |our |your |all |any |these |those )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |would |shall |then )?(?:revert|reverts|return|returns|pass back|passes back|go back|goes back|come back|comes back|never passed|has not passed|hasn't passed|remains with us|stays with us|remain with us|stay with us)", "plain")
 
 # ---- late_fees -----------------------------------------------------------
@@ -389,7 +393,11 @@ LATE_FEE = _alt(
     r"(?:fees?|charges?|costs?)(?: of (?:[£$€]?\d[\d,.]*)(?: pounds| dollars| euros)?)? for (?:recovering|collecting|chasing|pursuing|recovery of|collection of) (?:this|the|your|overdue|late|unpaid)",
     r"costs? (?:\w+ ){0,7}?(?:passed on|recharged|charged back|added on|on-?charged) to (?:you|your)", r"(?:pass|passes|passed|passing) (?:on )?(?:the |any |all |our )?(?:\w+ )?costs? (?:on )?(?:to|onto) you",
     r"(?:premium|mark-?up|uplift|loading) (?:on|to) (?:the |your |any |all )?(?:overdue|outstanding|unpaid|late|past[- ]due)",
-    r"(?:start|starts|begin|begins|will) (?:accru\w*|to accrue)\b", r"(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
+    r"(?:start|starts|begin|begins|will) (?:accru\w*|to accrue)\b",
+    r"\d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b(?! (?:to|on) (?:new|future|all new) (?:orders|prices))",
+    r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|open|outstanding|overdue|unsettled)",
+    r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
@@ -485,6 +493,11 @@ VIOLENCE = _alt(
     r"for your (?:\w+ ){0,2}?(?:windows?|vans?|trucks?|cars?|premises|property|office|shop|warehouse|yard|equipment|site|home|house) to (?:end up |get |be )(?:smashed|broken|damaged|burn\w*|vandali[sz]ed|wrecked|torched|trashed)",
     r"(?:see|find out|wait and see) what happens to (?:that|those|your|this)\b",
     r"(?:end|ends|ended|wind|winds|wound) up (?:in (?:the )?(?:hospital|a wheelchair|an ambulance|a&e|casualty)|hurt|injured)",
+    r"(?:hate|shame|pity|unfortunate|sad|terrible|awful|wouldn't want|would not want) (?:\w+ ){0,3}?(?:anything|something) (?:\w+ ){0,2}?(?:to )?happen\w* to",
+    r"(?:won't|will not|wouldn't|would not) (?:like|enjoy) what (?:happens|comes) (?:next|then)", r"(?:things|life|business) (?:\w+ ){0,4}?(?:go|goes|going|gone) (?:badly )?wrong for (?:people|those|companies|firms|anyone|you)",
+    r"(?:guys|lads|boys|men|people|friends|associates) (?:\w+ ){0,2}?(?:be )?waiting (?:for you )?(?:outside|at|by|near) your",
+    r"(?:it's|it is|it can be) a dangerous (?:road|world|place|area|town|time|business) (?:at night|out there|for people)",
+    r"(?:make sure|ensure) you understand (?:[\w']+,? ){0,5}?(?:face to face|in person|personally)",
 )
 _rule_each("violence", "act", VIOLENCE, "plain")
 
@@ -504,18 +517,19 @@ THIRD_PARTY = _alt(
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
     r"social media", r"linkedin", r"twitter", r"facebook", r"instagram", r"reddit", r"glassdoor", r"google reviews?", r"yelp", r"trustpilot", r"online",
-    r"(?<=our\s)(?:network|partners|industry contacts|mailing list|newsletter)|(?<=our\sother\s)(?:customers|clients)|(?:(?<=whole\s)|(?<=entire\s))(?:network|sector|industry|trade|market|town|region|community)",
+    r"(?<=our\s)(?:network|partners|industry contacts|mailing list|newsletter)|(?<=our\sother\s)(?:customers|clients)|(?:(?<=whole\s)|(?<=entire\s)|(?<=rest\sof\sthe\s))(?:network|sector|industry|trade|market|town|region|community)",
+    r"(?<=our\s)(?:partner|trade|supplier|industry|member|members'|credit|business) (?:network|community|forum|circle)s?",
 )
 TELL = _alt(
     _verb("tell"), r"told", _verb("inform"), _verb("notify"), r"let(?:ting)?", _verb("warn"), _verb("alert"), _verb("contact"), r"reach(?:es|ed|ing)? out to",
-    _verb("share"), _verb("publish"), _verb("post"), _verb("broadcast"), _verb("announce"), _verb("circulate"), _verb("email"), _verb("advise"),
+    _verb("share"), _verb("publish"), r"tip(?:s|ped|ping)? off", r"giv(?:e|es|ing)|gave", _verb("post"), _verb("broadcast"), _verb("announce"), _verb("circulate"), _verb("email"), _verb("advise"),
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
-_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserve to|need to|are going to|ought to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
 _rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out)|(?<=on\sour\s)website)\b", "plain")
-_rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
+_rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|(?:one|1|single|two|2)[- ]star (?:rating|review)s?|(?:as|listed as|flagged as|named as) an? (?:bad|slow|late|non-?|problem)[- ]?payer|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|posts?|comments?|warnings?)\b{_gap(3)}(?:you|your)\b")
 _rule("public_shaming", r"(?P<act>(?:go|goes|going) out|appear\w*|featur\w*|(?<=be\s)(?:printed|published|included|mentioned|listed)) (?:in|on) (?:our |the |a |their )?(?:next |monthly |weekly |quarterly |upcoming |annual )?(?P<obj>(?:industry |trade |members'? |association )?(?:newsletter|bulletin|magazine|journal|press|publication|circular)s?)\b")
