@@ -353,7 +353,7 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing) (?:portal|platform|system|app|software|website|dashboard|api|server)s?)\b")
+MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing) (?:portal|platform|system|app|software|website|dashboard|api|server)s?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
@@ -386,18 +386,19 @@ LATE_FEE = _alt(
     r"(?:charged|billed|added) (?:for )?(?:every|each|per) (?:day|week|month)", r"(?:daily|weekly|monthly) (?:charges?|fees?|penalt(?:y|ies))", r"(?:contractual|statutory) (?:interest|compensation|costs)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
     r"(?:late|overdue|arrears|delinquency|default|non-?payment|dunning|chasing) (?:surcharges?|premiums?|loadings?)", r"(?:delinquency|default|arrears|non-?payment|overdue) (?:fees?|charges?|penalt(?:y|ies))",
-    r"surcharges? (?:\w+ ){0,2}?(?:on|to|for) (?:\w+ ){0,3}?(?:overdue|late|unpaid|outstanding|past[- ]due|arrears|(?:invoices?|balances?|payments?|accounts?) (?:\w+ )?(?:after|beyond|past))",
+    r"surcharges? (?:\w+ ){0,2}?(?:on|to|for) (?:\w+ ){0,3}?(?:overdue|late (?:payments?|invoices?|balances?|accounts?|settlement)|unpaid|outstanding|past[- ]due|arrears|(?:invoices?|balances?|payments?|accounts?) (?:\w+ )?(?:after|beyond|past))",
     r"(?:charges?|interest|compensation|costs|fees?|sums?) (?:under|per|pursuant to|in line with) (?:the )?(?:late payment|1998|commercial debts|prompt payment)",
     r"(?:carry|carries|attract|attracts|incur|incurs|bear|bears|accrue|accrues)(?: an?)?(?: (?:extra|additional|further))? \d+(?:\.\d+)? ?(?:%|percent)",
     r"(?:add|adds|added|adding) (?:a |an )?(?:further|extra|additional) (?:[£$€]\d[\d,.]*|\d[\d,.]* ?(?:pounds|dollars|euros|percent|%))",
     r"(?:fees?|charges?|costs?)(?: of (?:[£$€]?\d[\d,.]*)(?: pounds| dollars| euros)?)? for (?:recovering|collecting|chasing|pursuing|recovery of|collection of) (?:this|the|your|overdue|late|unpaid)",
-    r"costs? (?:\w+ ){0,7}?(?:passed on|recharged|charged back|added on|on-?charged) to (?:you|your)", r"(?:pass|passes|passed|passing) (?:on )?(?:the |any |all |our )?(?:\w+ )?costs? (?:on )?(?:to|onto) you",
+    r"costs? (?:(?:we|of|in) )?(?:\w+ )?(?:chasing|recovering|collecting|pursuing|enforcing)(?: \w+){0,5}? (?:passed on|recharged|charged back|added on|on-?charged) to (?:you|your)",
+    r"(?:pass|passes|passed|passing) (?:on )?(?:the |any |all |our )?(?:recovery|collection|chasing|legal|enforcement) costs? (?:on )?(?:to|onto) you",
     r"(?:premium|mark-?up|uplift|loading) (?:on|to) (?:the |your |any |all )?(?:overdue|outstanding|unpaid|late|past[- ]due)",
     r"(?:start|starts|begin|begins|will) (?:accru\w*|to accrue)\b",
-    r"\d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b(?! (?:to|on) (?:new|future|all new) (?:orders|prices))",
-    r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|open|outstanding|overdue|unsettled)",
+    r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
+    r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
@@ -495,7 +496,7 @@ VIOLENCE = _alt(
     r"(?:end|ends|ended|wind|winds|wound) up (?:in (?:the )?(?:hospital|a wheelchair|an ambulance|a&e|casualty)|hurt|injured)",
     r"(?:hate|shame|pity|unfortunate|sad|terrible|awful|wouldn't want|would not want) (?:\w+ ){0,3}?(?:anything|something) (?:\w+ ){0,2}?(?:to )?happen\w* to",
     r"(?:won't|will not|wouldn't|would not) (?:like|enjoy) what (?:happens|comes) (?:next|then)", r"(?:things|life|business) (?:\w+ ){0,4}?(?:go|goes|going|gone) (?:badly )?wrong for (?:people|those|companies|firms|anyone|you)",
-    r"(?:guys|lads|boys|men|people|friends|associates) (?:\w+ ){0,2}?(?:be )?waiting (?:for you )?(?:outside|at|by|near) your",
+    r"(?:guys|lads|boys|men|people|friends|associates) (?:\w+ ){0,2}?(?:be )?waiting (?:for you )?(?:outside|by|near) your (?:\w+ )?(?:home|house|door|office|depot|yard|premises|site|car|van)\b(?![^.!?]{0,40}\bto (?:unload|deliver|drop|help|install|fit|meet|collect|pick|load))",
     r"(?:it's|it is|it can be) a dangerous (?:road|world|place|area|town|time|business) (?:at night|out there|for people)",
     r"(?:make sure|ensure) you understand (?:[\w']+,? ){0,5}?(?:face to face|in person|personally)",
 )
