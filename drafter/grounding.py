@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .money import CENT
 
@@ -42,10 +42,11 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
 
 
 class keyword_pattern:  # noqa: N801 - used like a compiled pattern
-    """A pattern that can only start at one of its keywords, searched in lower-cased text: each
-    keyword is found with `str.find` (far faster than a regular expression scanning every
-    character) and the pattern is tried only there. `keywords` must cover every way a match can
-    begin; the pattern itself should start with `\\b` where a match must start a word."""
+    """A pattern that can only start at one of its keywords: each keyword is found with `str.find`
+    (far faster than a regular expression scanning every character) and the pattern is tried only
+    there. `keywords` must cover every way a match can begin, as written in the text searched (a
+    case-insensitive pattern is searched in the lower-cased text, with lower-case keywords); the
+    pattern itself starts with `\\b` where a match must start a word."""
 
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
         self.keywords = keywords
@@ -81,8 +82,7 @@ def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
         at = text.find(word, at + 1, endpos)
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # tuples: made by the dozen per draft, and cheaper to make than dataclasses
     kind: str  # invoice, email, link, days_overdue, greeting_name, signature_name, spoken_name
     start: int
     end: int
@@ -90,8 +90,7 @@ class Mention:
     qualifier: str = ""  # days overdue: "more than", "nearly", ...
 
 
-@dataclass(frozen=True)
-class Amount:
+class Amount(NamedTuple):
     start: int
     end: int
     value: Decimal
@@ -99,8 +98,7 @@ class Amount:
     precision: Decimal  # how exactly it was written: 0.01 for $8,500.00, 100 for 8.5k
 
 
-@dataclass(frozen=True)
-class DateMention:
+class DateMention(NamedTuple):
     start: int
     end: int
     candidates: tuple[date, ...]  # more than one when the writing is ambiguous (05/12/2026)
@@ -187,8 +185,9 @@ _CLOSING = lazy_pattern(r"\n[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regard
                       r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)",
                       re.I)
 _TITLE_AFTER_NAME = lazy_pattern(r"\s*(?:,|\||\s[-–—]\s)\s*")
-_SPOKEN_NAME = lazy_pattern(r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
-                          r"(?=\s+(?:from|with|at|calling|in)\b)")
+_SPOKEN_NAME = keyword_pattern(("this is", "my name is", "it's", "it is"),
+                               r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+                               r"(?=\s+(?:from|with|at|calling|in)\b)")
 _SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 
 
@@ -196,6 +195,7 @@ _SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*�
 # first digit of a number, with the kinds of fact it could begin tried in order. Each kind is then
 # read by its own pattern; a reading that does not hold up (no month before "5", an impossible date)
 # falls through to the kinds after it, as a reader would.
+_MONTH_ENDS = "(?:jan|ary|feb|mar|rch|apr|ril|may|jun|une|jul|uly|aug|ust|sep|ept|ber|oct|nov|dec)"
 _FIRST_DIGIT = r"[0-9](?<![0-9][0-9])"  # the kinds below continue after it
 _ALNUM_BEFORE = r"(?<![^\W_].)"
 _NUM_REST = r"(?:[0-9]{0,2}(?:[,.\u00a0 ][0-9]{3})+(?:[.,][0-9]{1,2})?|[0-9]*(?:[.,][0-9]{1,2})?)"
@@ -203,7 +203,7 @@ _FACT_KINDS = [
     ("iso", _ALNUM_BEFORE + r"[0-9]{3}-[0-9]{2}-[0-9]{2}\b"),
     ("numeric", _ALNUM_BEFORE + r"[0-9]?(?P<sep>[/.])[0-9]{1,2}(?P=sep)(?:[0-9]{4}|[0-9]{2})\b"),
     ("day_month", _ALNUM_BEFORE + r"[0-9]?" + _ORD + r"\s+(?:of\s+)?" + _MONTH.replace("?P<month>", "")),
-    ("month_day", r"(?<=\ .)[0-9]?(?![0-9])"),  # after a month name? (checked by _MONTH_TAIL)
+    ("month_day", rf"(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"),  # "Oct 5", "October 5"
     ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
     ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
     ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
@@ -229,7 +229,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         end = match.start() + (text[match.start()] in ".!?")  # the full stop belongs to its sentence
-        if text[start:end].strip():
+        if end > start and (not text[start].isspace() or text[start:end].strip()):
             spans.append((start, end))
         start = match.end()
     if text[start:].strip():
@@ -291,13 +291,12 @@ _PARSED: dict[tuple[re.Pattern[str], str, date | None], object] = {}  # a fact's
 
 def _parsed(key: tuple[re.Pattern[str], str, date | None], parse):
     """`parse()`, remembered: drafts for one account repeat the same figures and dates."""
-    try:
-        return _PARSED[key]
-    except KeyError:
+    value = _PARSED.get(key, _PARSED)
+    if value is _PARSED:
         if len(_PARSED) > 4096:
             _PARSED.clear()
         value = _PARSED[key] = parse()
-        return value
+    return value
 
 
 def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention | None:
@@ -492,17 +491,16 @@ def _names(text: str, found: Mentions) -> None:
         start, end = match.span("name")
         found.other.append(Mention("greeting_name", start - 1, end - 1, match.group("name").strip()))
     for match in _CLOSING.finditer(lined):
-        rest = text[match.end() - 1:]
+        rest = text[match.end() - 1:match.end() + 400]  # the signature is the next line with words on it
         line = next((ln for ln in rest.splitlines() if ln.strip()), "")
         if line and len(line.split()) <= 5 and "@" not in line:
             start = match.end() - 1 + rest.index(line) + (len(line) - len(line.lstrip()))
             name = _TITLE_AFTER_NAME.split(line.strip(), 1)[0]  # "Jordan Reyes, Collections Specialist"
             found.other.append(Mention("signature_name", start, start + len(name), name))
-    if "this is" in text or "my name is" in text or "it is" in text or "it's" in text:
-        for match in _SPOKEN_NAME.finditer(text):
-            if match.start() and text[match.start() - 1].isalnum():
-                continue
-            found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
+    for match in _SPOKEN_NAME.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue
+        found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
 
 
 _SENTENCE_WORDS = frozenset({"we", "we'll", "we're", "you", "your", "you'll", "our", "us", "i", "i'll", "will",

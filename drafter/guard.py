@@ -215,7 +215,7 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
     ctx = Context(draft, text, account, policy, assessment.tier if tier is None else tier, as_of,
                   disputed_invoices, assessment.approach == "pause_dispute")
     findings = []
-    for rule, severity, options in rules.active_rules(policy):
+    for rule, severity, options in _active_rules(policy):
         for hit in rule.check(ctx, options):
             findings.append(Finding(rule=rule.id, category=hit.category, severity=severity, start=hit.start,
                                     end=hit.end, excerpt=text[hit.start:hit.end], message=hit.message,
@@ -239,6 +239,19 @@ def _cached(account: Account, policy: Policy, as_of: date, key: str, make):
     if key not in values:
         values[key] = make()
     return values[key]
+
+
+_rules_cache: dict[int, tuple[Policy, list[Any]]] = {}
+
+
+def _active_rules(policy: Policy) -> list[Any]:
+    """The pack's rules, worked out once per pack."""
+    slot = _rules_cache.get(id(policy))
+    if slot is None or slot[0] is not policy:
+        if len(_rules_cache) > 64:
+            _rules_cache.clear()
+        slot = _rules_cache[id(policy)] = (policy, rules.active_rules(policy))
+    return slot[1]
 
 
 def _assessment(account: Account, policy: Policy, as_of: date) -> Assessment:

@@ -624,6 +624,7 @@ def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                   "Replace it with the real value from the account, or remove it.")
 
 
+_CAPS_PAIR = lazy_pattern(r"[A-Z][A-Z'’]+[ ,.!:-]+[A-Z][A-Z'’]")  # two words in capitals in a row
 _CAPS_WORD = lazy_pattern(r"[A-Z](?<![\w][A-Z])[A-Z'’]+\b")
 _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", "CFO", "CEO", "COO", "VP",
              "LLC", "INC", "LTD", "PLC", "GMBH", "US", "USA", "UK", "EU", "ECB", "FDCPA", "CFPB", "PDF",
@@ -635,7 +636,7 @@ _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", 
 @_builtin("shouting", "block", "No shouting: runs of words in capitals longer than the pack allows.")
 def _shouting(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     tone = ctx.policy.tone
-    if not tone.no_shouting:
+    if not tone.no_shouting or (tone.max_capitals_run and not _CAPS_PAIR.search(ctx.text)):
         return
     run: list[re.Match[str]] = []
     for match in _CAPS_WORD.finditer(ctx.text):
