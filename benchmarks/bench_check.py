@@ -1,18 +1,22 @@
-"""Figures for the guard (drafter.guard.check) on the labelled corpus.
+"""Figures for the guard (drafter.guard.check): accuracy on the labelled corpus, speed, cold start.
 
 Usage: python benchmarks/bench_check.py [--seconds N] [--runs N]
 
-Each corpus sentence (the development corpus, then the hold-out and external files) is checked at tiers 0-4 and with a dispute open, for an account whose terms
+Each corpus sentence is checked at tiers 0-4 and with a dispute open, for an account whose terms
 allow every conditional remedy and one whose terms allow none (see tests/guard_corpus.py); the
-expected verdict comes from the stage table. Prints recall on the drafts that must be blocked and
-the false-positive rate on the drafts that must pass (overall, per tier, per category), drafts
-checked per second in process (full default pack, every rule on), and the cold start of
-`drafter check` as a new process.
+expected verdict comes from the stage table. Recall on the drafts that must be blocked and the
+false-positive rate on the drafts that must pass are printed per tier and per category, for the
+development corpus and, separately, for each evaluation file (tests/corpus/holdout*.yaml,
+external-a, external-b). Then drafts checked per wall-clock and per CPU second on realistic drafts
+(the offline composer's, for every example account, message kind and channel), split into the
+classifier and the rest, and the cold start of `drafter check` beside a bare interpreter.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,7 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from guard_corpus import accounts, content_policy, corpus_items, expand, run_case  # noqa: E402
+import yaml  # noqa: E402
+from guard_corpus import (CORPUS, accounts, content_policy, corpus_items, expand, is_evaluation,  # noqa: E402
+                          run_case)
 
 HEAVY = ("openai", "jinja2", "fastapi", "uvicorn", "httpx")
 
@@ -34,9 +40,8 @@ def rate(hits: int, total: int) -> str:
     return f"{hits / total:.4f} ({hits}/{total})" if total else "n/a"
 
 
-def accuracy(evaluation: bool) -> None:
+def accuracy(label: str, items: list[dict]) -> None:
     policy, by_key = content_policy(), accounts()
-    items = corpus_items(evaluation)
     cases = expand(items, policy, by_key)
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # caught, must block, false alarms, must pass
     misses = []
@@ -54,7 +59,6 @@ def accuracy(evaluation: bool) -> None:
                 row[3] += 1
         if blocked != case.must_block:
             misses.append(case)
-    label = "hold-out and external corpus" if evaluation else "development corpus"
     print(f"\n{label}: {len(items)} sentences -> {len(cases)} guard cases")
     print(f"{'':<34} {'recall (must block)':<24} {'false positives (must pass)':<24}")
     for key in ["all"] + sorted(k for k in tally if k != "all"):
@@ -69,6 +73,11 @@ def accuracy(evaluation: bool) -> None:
         print(f"  {verdict}: {case_id} ({len(where)} cases): {case.text[:70]!r}")
     if len(shown) > 10:
         print(f"  ... and {len(shown) - 10} more sentences")
+
+
+def evaluation_files() -> list[Path]:
+    """The hold-out and external files, each measured on its own."""
+    return [path for path in sorted(CORPUS.glob("*.yaml")) if is_evaluation(path)]
 
 
 def realistic_drafts():
@@ -90,7 +99,7 @@ def realistic_drafts():
 
 
 def throughput(seconds: float) -> None:
-    """Drafts checked per second of CPU time (the machine may be shared), full default pack."""
+    """Drafts checked per wall-clock and per CPU second (the machine may be shared), full default pack."""
     from drafter.classify import classify
     from drafter.guard import check
     from drafter.load import load_account
@@ -99,65 +108,88 @@ def throughput(seconds: float) -> None:
     account = load_account(ROOT / "tests" / "data" / "guard-account.json")
     policy = load_policy("default")
     sentences = [(item["text"], account) for item in corpus_items()]
-    for label, pairs in (("composed drafts", realistic_drafts()), ("corpus sentences", sentences)):
+    for label, pairs in (("realistic drafts", realistic_drafts()), ("corpus sentences", sentences)):
         texts = [d if isinstance(d, str) else d.text() for d, _ in pairs]
         average = sum(map(len, texts)) / len(texts)
         for draft, owner in pairs:
             check(draft, owner, policy)  # per-account facts are cached after the first draft
-        checked, started = 0, time.process_time()
-        while time.process_time() - started < seconds:
+        checked, wall, cpu = 0, time.perf_counter(), time.process_time()
+        while time.process_time() - cpu < seconds:
             for draft, owner in pairs:
                 check(draft, owner, policy)
             checked += len(pairs)
-        elapsed = time.process_time() - started
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         classified, started = 0, time.process_time()
         while time.process_time() - started < seconds / 2:
             for text in texts:
                 classify(text)
             classified += len(texts)
-        classify_elapsed = time.process_time() - started
-        per_check = elapsed / checked * 1e6
-        per_classify = classify_elapsed / classified * 1e6
-        print(f"throughput on {label} ({len(texts)}, ~{average:.0f} chars): {checked / elapsed:,.0f} drafts/s of CPU "
-              f"({per_check:.0f} us each: classifier {per_classify:.0f} us, rules {per_check - per_classify:.0f} us)")
+        per_check = cpu / checked * 1e6
+        per_classify = (time.process_time() - started) / classified * 1e6
+        print(f"{label} ({len(texts)}, ~{average:.0f} chars): {checked / wall:,.0f} drafts/s wall clock, "
+              f"{checked / cpu:,.0f} per CPU second ({per_check:.0f} us each: classifier {per_classify:.0f} us, "
+              f"rules and grounding {per_check - per_classify:.0f} us)")
 
 
 def cold_start(runs: int) -> None:
+    """`drafter check` in a fresh process beside a bare interpreter, alternately, so both share the
+    machine's load; drafter's modules are byte-compiled first, as `pip install` does (with
+    PYTHONDONTWRITEBYTECODE set and no cached bytecode, every run would compile them again)."""
     account = ROOT / "tests" / "data" / "guard-account.json"
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026.\n\nBest regards,\n"
                      "Jordan Reyes\n")
     command = [sys.executable, "-m", "drafter", "check", "--account", str(account), handle.name]
-    timings = []
-    for _ in range(runs):
+    bare = [sys.executable, "-c", "pass"]
+    compiling = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(command, capture_output=True, check=False, env=compiling)
+
+    def timed(cmd: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        timings.append((time.perf_counter() - started) * 1000)
-    baseline = []
+        subprocess.run(cmd, capture_output=True, check=False)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall * 1000, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+
+    samples: dict[str, list[tuple[float, float]]] = {"check": [], "bare": []}
     for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        baseline.append((time.perf_counter() - started) * 1000)
+        samples["check"].append(timed(command))
+        samples["bare"].append(timed(bare))
+    (wall, cpu), (bare_wall, bare_cpu) = ((statistics.median(w for w, _ in samples[k]),
+                                          statistics.median(c for _, c in samples[k])) for k in ("check", "bare"))
     probe = ("import sys; from drafter.cli import cli\n"
              f"try: cli({command[3:]!r}, prog_name='drafter')\n"
              "except SystemExit: pass\n"
              f"print(','.join(m for m in {HEAVY!r} if m in sys.modules) or 'none')")
     heavy = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip()
-    print(f"cold start of `drafter check`: median {statistics.median(timings):.0f} ms, best {min(timings):.0f} ms "
-          f"over {runs} runs (bare python: median {statistics.median(baseline):.0f} ms); "
-          f"heavy modules imported: {heavy.splitlines()[-1] if heavy else '?'}")
+    print(f"cold start of `drafter check`, median of {runs}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (target < 250 ms)")
+    print(f"  bare interpreter ({Path(sys.executable).name} -c pass): {bare_wall:.0f} ms wall, {bare_cpu:.0f} ms CPU; "
+          f"drafter's own share: {wall - bare_wall:.0f} ms wall, {cpu - bare_cpu:.0f} ms CPU")
+    print(f"  heavy modules imported: {heavy.splitlines()[-1] if heavy else '?'}")
     Path(handle.name).unlink()
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="time per throughput measurement")
-    parser.add_argument("--runs", type=int, default=7, help="cold-start runs")
+    parser.add_argument("--seconds", type=float, default=3.0, help="CPU time per throughput measurement")
+    parser.add_argument("--runs", type=int, default=9, help="cold starts of each command (median)")
+    parser.add_argument("--skip-accuracy", action="store_true", help="speed and cold start only")
     args = parser.parse_args()
-    accuracy(evaluation=False)
-    accuracy(evaluation=True)
+    print(f"load average before: {load_average()}")
+    if not args.skip_accuracy:
+        accuracy("development corpus", corpus_items())
+        for path in evaluation_files():
+            accuracy(f"evaluation file {path.name}", yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    print()
     throughput(args.seconds)
     cold_start(args.runs)
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":
