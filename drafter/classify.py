@@ -227,14 +227,14 @@ SUSPEND_ACT = _alt(
     r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
     r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off)", _verb("downgrade"),
     r"clos(?:e|es|ed|ing)",
-    _verb("deny"), r"pull(?:s|ed|ing)? the plug on", r"h(?:old|olds|olding|eld) back", r"put(?:s|ting)? a stop (?:on|to)", r"turn(?:s|ed|ing)? away", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
+    _verb("deny"), _verb("sever"), r"pull(?:s|ed|ing)? the plug on", r"h(?:old|olds|olding|eld) back", r"put(?:s|ting)? a stop (?:on|to)", r"turn(?:s|ed|ing)? away", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
 )
 _SUSPEND_HINTS = (
     "suspend", "paus", "disabl", "deactiv", "disconnect", "cut", "shut", "turn", "switch", "lock", "block", "froz",
     "restrict", "revok", "terminat", "cancel", "halt", "stop", "discontinu", "interrupt", "withh", "held", "downgrad",
     "clos", "taken", "denied", "hold", "withdrawn", "pulled", "removed", "deprovision", "offboard", "read-only",
     "ceas", "dark", "offline", "down", "lapse", "expir", "end", "unavail", "inaccess", "longer", "silent", "quiet", "dead",
-    "cold", "sit", "stay", "remain", "kept", "parked", "only", "barred", "unanswered", "ignored",
+    "cold", "sit", "stay", "remain", "kept", "parked", "sever", "only", "barred", "unanswered", "ignored",
 )
 SUSPEND_OBJ = _alt(
     r"services?(?! (?:team|desk|invoice|ticket|tickets|request|requests|agreement|rep|representative|department|charge|fee|ticket|call|provider|date|period|dates))",
@@ -245,16 +245,18 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"supplying", r"servicing", r"delivering", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
-_rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold)")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold|on (?:ice|pause|stop))")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
 _rule("suspension", rf"(?P<act>pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|tak(?:e|es|en|ing)|took|drop(?:s|ped|ping)?|strik(?:e|es|ing)|struck|cross(?:es|ed|ing)?)\b{_gap(3)}(?:from|off) (?:the |our |this week's |next week's )?(?P<obj>(?:delivery|shipping|dispatch|despatch|production|installation|service|maintenance|supply) (?:schedules?|lists?|runs?|rotas?|queues?|plans?|calendars?|routes?))\b")
 _rule("suspension", rf"(?P<act>(?:put|puts|putting|place|places|placed|placing|impos\w*) an? (?:block|stop|freeze|bar|ban|embargo)) (?:on|against) (?:your |all |any |the )*(?:further |new |future |pending )?(?P<obj>orders?|shipments?|deliver(?:y|ies)|account|supply|supplies|credit|access|dispatch(?:es)?)\b")
 _rule("suspension", rf"(?P<obj>(?:support )?(?:tickets|requests|queries|calls|emails|cases))\b{_gap(5)}(?P<act>(?:go|goes|will go|'ll go) unanswered|(?:will|'ll) (?:be )?(?:ignored|deprioriti[sz]ed|left unanswered))")
+_rule("suspension", rf"(?P<act>remov(?:e|es|ing)|strip(?:s|ping)?|revok(?:e|es|ing))\b(?: \w+)?? your (?:team's |company's |staff's |\w+ )?(?P<obj>seats|users?|licen[cs]es?|log-?ins?|access|credentials|passes|badges|permissions)\b")
+_rule("suspension", r"(?P<act>no (?:more|further)|nothing (?:more|further|else)?) (?:\w+ ){0,2}?(?:will|is going to|'ll|can|shall) (?:be )?(?P<obj>leave|leaving|ship|shipped|go out|dispatched|despatched|released|sent out|delivered|supplied)\b", "plain")
 _rule("suspension", r"(?P<act>(?:logged|locked|kicked|shut|frozen|barred|blocked) out) of (?:the |your |our )?(?P<obj>system|platform|portal|account|app|software|dashboard|tools?|workspace)\b")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
 _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:have|has))\b(?: (?:all|your|the|any))* (?P<obj>access|log-?ins?|service|the ability to (?:log in|order|place orders|use))")
@@ -345,7 +347,8 @@ REPO_OBJ = _alt(
     r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
     r"devices", r"hardware", r"laptops?", r"kit", r"gear", r"assets", r"pumps?", r"heaters?", r"modules?", r"pallets?",
     r"telehandlers?", r"mixers?", r"rollers?", r"compactors?", r"welders?", r"(?:light )?towers?", r"chillers?", r"dumpers?", r"graders?",
-    r"plant", r"attachments?", r"vans?", r"tractors?", r"cabins?", r"site (?:cabins?|offices?)", r"portable (?:toilets?|buildings?)",
+    r"plant", r"attachments?", r"(?:hired|rented|leased|rental|hire) (?:items|stuff|things|property)",
+    r"(?:anything|everything|whatever) (?:of ours|belonging to us|we (?:supplied|own|hired out|rented out))", r"vans?", r"tractors?", r"cabins?", r"site (?:cabins?|offices?)", r"portable (?:toilets?|buildings?)",
 )
 REPO_ACT = _alt(
     _verb("repossess"), r"repo\b", _verb("uplift"), r"(?:re)?tak(?:e|es|ing|en) possession of", r"recover possession of", _verb("reclaim"), _verb("recover"), _verb("retrieve"), r"(?:take|takes|taking|took|taken) back",
@@ -353,11 +356,11 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing) (?:portal|platform|system|app|software|website|dashboard|api|server)s?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
+MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
-    r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
-    r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns? (?:process|label|policy|form|request)|(?:your|the) return\b|returned|"
+    r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|(?:once|when|after) (?:the |your )?(?:job|project|work|hire|rental|pour|build|contract)(?: is| has| has been)? (?:done|finished|complete|completed|over|ended)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
+    r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns? (?:process|label|policy|form|request)|(?:your|the) return\b|(?<!be\s)returned|"
     r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver)"
 )
 _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
@@ -373,6 +376,7 @@ _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:tru
 RETURN_TO_US = r"(?:come|comes|coming|go|goes|going|revert|reverts|reverting|return|returns|returning|pass|passes) (?:straight |right )?back (?:to (?:us|our|the depot|the yard)|on(?:to)? our|in our)|(?:revert|reverts|reverting|return|returns|returning|(?<=be\s)returned) (?:to us|to our (?:depot|yard|stock|fleet|warehouse))"
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:(?:will|'ll|would|shall|must|then|simply|just) )?(?:be )?(?P<act>{RETURN_TO_US})")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |'ll |shall |are going to |is going to )(?:be |come |go )?(?P<act>off (?:your|the) (?:site|job|premises|yard|project|hands))\b")
+_rule("repossession", r"(?P<obj>lorr(?:y|ies)|trucks?|vans?|crews?|drivers?|team|low-?loaders?)\b(?: \w+){0,2}? (?:at|outside|to) your (?:\w+ )?(?:gate|door|site|yard|premises|depot|office|job) to (?P<act>(?:pick|collect|take|load|grab|clear) (?:up )?(?:everything|it all|the lot|all of it|all our|all the)(?: up| back| away)?)")
 _rule("repossession", rf"(?P<act>(?:possession|ownership|title|custody)) (?:of|to|over) (?:the |our |your |all |any |these |those )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |would |shall |then )?(?:revert|reverts|return|returns|pass back|passes back|go back|goes back|come back|comes back|never passed|has not passed|hasn't passed|remains with us|stays with us|remain with us|stay with us)", "plain")
 
 # ---- late_fees -----------------------------------------------------------
@@ -398,7 +402,8 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
+    r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
@@ -498,6 +503,7 @@ VIOLENCE = _alt(
     r"(?:won't|will not|wouldn't|would not) (?:like|enjoy) what (?:happens|comes) (?:next|then)", r"(?:things|life|business) (?:\w+ ){0,4}?(?:go|goes|going|gone) (?:badly )?wrong for (?:people|those|companies|firms|anyone|you)",
     r"(?:guys|lads|boys|men|people|friends|associates) (?:\w+ ){0,2}?(?:be )?waiting (?:for you )?(?:outside|by|near) your (?:\w+ )?(?:home|house|door|office|depot|yard|premises|site|car|van)\b(?![^.!?]{0,40}\bto (?:unload|deliver|drop|help|install|fit|meet|collect|pick|load))",
     r"(?:it's|it is|it can be) a dangerous (?:road|world|place|area|town|time|business) (?:at night|out there|for people)",
+    r"(?:be wise|do well|want|need|ought) to (?:think|remember|consider) (?:of |about )?your (?:family|families|kids|children|wife|husband|loved ones|safety|health)",
     r"(?:make sure|ensure) you understand (?:[\w']+,? ){0,5}?(?:face to face|in person|personally)",
 )
 _rule_each("violence", "act", VIOLENCE, "plain")
