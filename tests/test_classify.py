@@ -239,9 +239,9 @@ def _external_scores(name: str) -> tuple[float, float]:
 
 
 # external-a was tuned on after its first scoring (0.785 / 0.078); external-b is sealed and measured
-# 0.726 / 0.065. The brief's target was 0.9 / 0.05: external-b's thresholds are what was reached,
-# minus a small margin, not that target.
-EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.70, 0.08)}
+# 0.726 / 0.065, then 0.764 / 0.065 after the paraphrase work. The brief's target was 0.9 / 0.05:
+# external-b's thresholds are what was reached, minus a small margin, not that target.
+EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.74, 0.08)}
 
 
 def test_paraphrase_set_is_well_formed_and_scored() -> None:
