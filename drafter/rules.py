@@ -211,7 +211,8 @@ for _id, _severity, _summary in [
     BUILTIN[_id] = Rule(_id, _severity, _summary, _content_hits(_id), builtin=True)  # type: ignore[arg-type]
 
 
-_DEMAND = lazy_pattern(
+_DEMAND = keyword_pattern(  # searched in the lower-cased text
+    ("please", "kindly", "must", "need", "has", "should", "we", "pay", "is", "remit", "settle"),
     r"\b(?:please\s+(?:pay|remit|settle|send|process|arrange)|kindly\s+(?:pay|remit|settle)|"
     r"(?:must|needs?\s+to|has\s+to|should)\s+be\s+(?:paid|settled|remitted)|we\s+(?:need|require|expect)\s+"
     r"(?:full\s+)?payment|payment\s+(?:is|remains|was)\s+(?:now\s+)?(?:due|overdue|required|expected)|"
@@ -230,12 +231,12 @@ def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                 or ctx.facts.invoices.get(m.value.lower(), "").lower() in disputed]
     if not invoices and "disputed" not in ctx.lower:
         return
+    lower = ctx.lower
     for start, end in ctx.sentences:
-        sentence = ctx.text[start:end]
-        if not (any(start <= m.start < end for m in invoices) or "disputed" in ctx.lower[start:end]):
+        if not (any(start <= m.start < end for m in invoices) or "disputed" in lower[start:end]):
             continue
-        demand = _DEMAND.search(sentence)
-        if demand and not _PAUSED.search(sentence[:demand.end() + 40]):
+        demand = _DEMAND.search(lower, start, end)
+        if demand and not _PAUSED.search(lower, start, min(end, demand.end() + 40)):
             yield Hit(start, end, "This asks for payment of an invoice that is under open dispute.",
                       "Confirm the dispute is being looked into and that no payment is expected on that "
                       "invoice until it is resolved.")
