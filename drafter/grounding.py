@@ -503,26 +503,33 @@ def _names(text: str, found: Mentions) -> None:
         found.other.append(Mention("spoken_name", *match.span("name"), match.group("name")))
 
 
-_SENTENCE_WORDS = frozenset({"we", "we'll", "we're", "you", "your", "you'll", "our", "us", "i", "i'll", "will",
-                             "shall", "must", "would", "can", "could", "if", "unless", "or"})
+_SMALL_WORDS = frozenset({"of", "and", "&", "for", "the", "at", "to", "in", "-", "|", "–", "—"})
 
 
 def signature_spans(text: str) -> list[tuple[int, int]]:
     """The sender's sign-off block: the short lines under a closing ("Best regards,", "Thanks,") up to
-    a blank line: name, job title, company, contact details. A line that reads as a sentence (says
-    what we or you will do) ends the block, so nothing said there escapes the guard."""
+    a blank line: name, job title, company, contact details. Only lines written like a name or a
+    title (every word capitalised but small ones such as "of") or holding contact details count; any
+    other line ends the block, so a threat written under the name is still judged."""
     spans = []
     for match in _CLOSING.finditer("\n" + text):
         start = end = match.end() - 1
-        for line in text[start:].split("\n")[1:7]:
-            words = line.lower().replace(",", " ").split()
-            if not words or len(words) > 8 or line.rstrip().endswith(("!", "?")) or \
-                    not _SENTENCE_WORDS.isdisjoint(words):
+        for line in text[start:start + 600].split("\n")[1:7]:
+            if not _signature_line(line):
                 break
             end += 1 + len(line)
         if end > start:
             spans.append((start, end))
     return spans
+
+
+def _signature_line(line: str) -> bool:
+    words = line.replace(",", " ").split()
+    if not words or len(words) > 8:
+        return False
+    if "@" in line or sum(c.isdigit() for c in line) >= 5:  # an email address or a phone number
+        return True
+    return all(word[0].isupper() or not word[0].isalpha() or word.lower() in _SMALL_WORDS for word in words)
 
 
 # ---- the facts ---------------------------------------------------------------------------------

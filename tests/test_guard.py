@@ -107,3 +107,11 @@ def test_a_name_with_its_title_on_one_line_is_grounded_by_the_name():
             "https://pay.example.com/acme.\n\nThanks,\nJordan Reyes, Collections Specialist")
     assert check(text, ACCOUNT, tier=1).findings == []
     assert [f.excerpt for f in check(text.replace("Jordan", "Morgan"), ACCOUNT, tier=1).findings] == ["Morgan Reyes"]
+
+
+@pytest.mark.parametrize("line", ["Legal proceedings start on Monday", "Court action pending",
+                                  "Referred to collections"])
+def test_a_threat_written_under_the_name_is_still_judged(line):
+    text = (f"Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026. You can pay at "
+            f"https://pay.example.com/acme.\n\nThanks,\nJordan Reyes\n{line}\n")
+    assert "stage-gate" in [f.rule for f in check(text, ACCOUNT, tier=1).findings]
