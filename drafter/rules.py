@@ -425,15 +425,20 @@ def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) 
     value = {a.start: a.value * repeated.get(a.start, 1) for a in amounts}
     total = sum(value.values(), Decimal(0))
     quoted = _quoted_balance(amounts, repeated, targets, total)
+    if quoted is None and total not in targets and len(amounts) >= 2 and amounts[0].value in targets and \
+            amounts[0].start not in repeated:
+        quoted = amounts[0]  # "$10,000.00 split into ...": the balance first, then its payments
+    paid = total - quoted.value if quoted is not None else total
     parts = [a for a in amounts if a is not quoted]
-    if quoted is not None:
+    if quoted is not None and paid == quoted.value:
         reference = quoted.value
-    elif total in targets:
+    elif quoted is None and total in targets:
         reference = total
-    else:  # "the rest" of the invoices the plan names, else of the whole balance, may come later
-        reference = _named_balance(ctx, start, end) or max(targets, default=Decimal(0))
-        if not (total < reference and _REMAINDER.search(ctx.lower, start, end)):
-            yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {total:,.2f}, not "
+    else:  # "the rest" of the balance quoted, of the invoices named, else of the whole balance, may come later
+        reference = quoted.value if quoted is not None else \
+            _named_balance(ctx, start, end) or max(targets, default=Decimal(0))
+        if not (paid < reference and _REMAINDER.search(ctx.lower, start, end)):
+            yield Hit(parts[0].start, parts[-1].end, f"The plan's payments add up to {paid:,.2f}, not "
                       f"the balance of {reference:,.2f}.", "Make the payments add up to the balance to the cent.")
             return
     first = parts[0].value

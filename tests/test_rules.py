@@ -232,3 +232,13 @@ def test_a_payment_equal_to_an_invoice_balance_is_not_a_quoted_balance():
     assert "offers" not in rule_ids(text, tier=3)
     short = "Hi Dana,\n\nA payment plan: $4,000.00 now and $1,500.00 on December 23, 2026."
     assert "offers" in rule_ids(short, tier=3)  # no remainder: it must add up to a balance
+
+
+def test_a_plan_that_quotes_its_balance_is_measured_against_it():
+    text = "Hi Dana,\n\nSplit $10,000.00 into two payments: $5,000.00 now and $4,000.00 on December 23, 2026."
+    [finding] = [f for f in check(text, PLAIN, tier=3).findings if f.rule == "offers"]
+    assert "add up to 9,000.00, not the balance of 10,000.00" in finding.message
+    rest = ("Hi Dana,\n\nA payment plan for the $10,000.00: $3,000.00 now, $2,000.00 on December 23, 2026 "
+            "and the rest in January.")
+    assert "offers" not in rule_ids(rest, tier=3)
+    assert "offers" in rule_ids(rest.replace("$3,000.00", "$2,000.00"), tier=3)  # under 25% of $10,000.00 first
