@@ -140,7 +140,6 @@ _DATE_AT_NUMBER = [
     lazy_pattern(r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
 ]
 _MONTH_FIRST = lazy_pattern(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
-_MONTH_TAIL = lazy_pattern(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+$", re.I)
 
 _DIGIT = lazy_pattern(r"\d")
 _URL = lazy_pattern(r"(?:https?://|www\.)[^\s<>()\"']+")
