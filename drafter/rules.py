@@ -340,11 +340,15 @@ CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "reco
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
 # Searched in the lower-cased text (Context.lower) from their keywords: far faster than re.IGNORECASE.
-_PLAN_CUE = keyword_pattern(("payment", "instal", "monthly", "split", "spread", "half", "in ", "in\n", "in\t",
-                             "over"), r"\b(?:payment\s+plans?\b|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|"
-                         r"that|into|[$€£]?\d[\d,.]*\s+(?:[a-z]{3}\s+)?into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}\b(?:per|a|"
-                         r"each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
-                         r"(?:monthly\s+)?(?:payments|parts|months))")
+# "in"/"over" are everywhere: their keywords include the count's first character ("in 3", "over six").
+_COUNT_STARTS = "123456789tfsen"
+_PLAN_CUE = keyword_pattern(
+    ("payment", "instal", "monthly", "split", "spread", "half",
+     *(f"{word} {first}" for word in ("in", "over") for first in _COUNT_STARTS)),
+    r"\b(?:payment\s+plans?\b|instal+ments?|monthly\s+payments?|split\s+(?:the|your|it|this|that|into|"
+    r"[$€£]?\d[\d,.]*\s+(?:[a-z]{3}\s+)?into)|spread\s+(?:the|it|this|payments?)|payments?\s+of\b[^.\n]{0,60}"
+    r"\b(?:per|a|each)\s+(?:month|week)|half\s+now|(?:in|over)\s+" + _COUNT + r"\s+(?:equal\s+)?"
+    r"(?:monthly\s+)?(?:payments|parts|months))")
 # The plan patterns are searched in the lower-cased text (Context.lower).
 _REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+")
 _NUMBER = _COUNT.replace("?P<count>", "")
