@@ -7,6 +7,7 @@ import sys
 import click
 
 from ._shared import as_of_option, echo_json, format_option, policy_option
+from .log import db_option
 
 
 @click.command()
@@ -18,14 +19,17 @@ from ._shared import as_of_option, echo_json, format_option, policy_option
                    "overdue invoice.")
 @as_of_option
 @format_option("text", "json")
+@db_option
+@click.option("--no-log", is_flag=True, help="Do not record the checks in the audit log.")
 @click.argument("drafts", nargs=-1, required=True, metavar="DRAFT...")
 def check(account_path: str, policy_name: str | None, tier: int | None, as_of, output_format: str,
-          drafts: tuple[str, ...]) -> None:
+          db_path: str | None, no_log: bool, drafts: tuple[str, ...]) -> None:
     """Check drafts against the policy: what the stage allows, the account's facts, offers and tone.
 
     A DRAFT is a text or markdown file (an optional first line "Subject: ..."), an .eml file, JSON
-    from `drafter draft --format json`, or - for standard input. Exit status: 0 if every draft passes,
-    1 if any has a blocking finding, 2 for bad input.
+    from `drafter draft --format json`, or - for standard input. Each check is recorded in the audit
+    log (see `drafter log`) unless --no-log. Exit status: 0 if every draft passes, 1 if any has a
+    blocking finding, 2 for bad input.
 
     \b
     Example:
@@ -44,6 +48,12 @@ def check(account_path: str, policy_name: str | None, tier: int | None, as_of, o
     for name, draft in loaded:
         report = run_check(draft, account, policy, tier=tier, as_of=as_of)
         results.append((name, draft, report))
+    if not no_log:
+        from ..store import AuditLog
+
+        audit = AuditLog(db_path)
+        for name, draft, report in results:
+            audit.record_check(report, source=name, draft_text=draft.text())
     if output_format == "json":
         echo_json([{"file": name, "passed": report.passed, "tier": report.tier, "policy": report.policy,
                     "findings": [f.model_dump(mode="json") for f in report.findings]}
