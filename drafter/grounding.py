@@ -159,7 +159,8 @@ _AMOUNT_AT_NUMBER = [  # tried at a number with nothing but a boundary before it
     lazy_pattern(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
                re.I),
     lazy_pattern(r"(?<![\w.,$€£])(?P<num>\d+(?:\.\d{1,2})?)(?P<scale>[kK])\b"),
-    lazy_pattern(r"(?<![\w.,$€£/-])(?P<num>\d{1,3}(?:,\d{3})+\.\d{2}|\d+\.\d{2})(?![\w%]|[.,/-]\d)"),
+    lazy_pattern(r"(?<![\w.,$€£/-])(?P<num>\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,3}(?:\.\d{3})+[.,]\d{2}|\d+\.\d{2})"
+                 r"(?![\w%]|[.,/-]\d)"),
 ]
 _CURRENCY_OF = {"$": "$", "us$": "USD", "ca$": "CAD", "a$": "AUD", "nz$": "NZD", "€": "EUR",
                 "£": "GBP", "¥": "JPY", "dollar": "$", "dollars": "$", "bucks": "$", "euro": "EUR",
@@ -207,7 +208,8 @@ _FACT_KINDS = [
     ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
     ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
     ("thousands", r"(?<![\w.,$€£].)[0-9]*(?:\.[0-9]{1,2})?k\b"),
-    ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]*\.[0-9]{2})(?![\w%]|[.,/-][0-9])"),
+    ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]{0,2}(?:\.[0-9]{3})+[.,][0-9]{2}"
+                r"|[0-9]*\.[0-9]{2})(?![\w%]|[.,/-][0-9])"),
 ]
 _KIND_INDEX = {name: index for index, (name, _) in enumerate(_FACT_KINDS)}
 _FACTS_FROM: dict[int, re.Pattern[str]] = {}
@@ -245,12 +247,16 @@ def parse_number(text: str) -> Decimal | None:
     elif last_dot >= 0 or last_comma >= 0:
         mark = "." if last_dot >= 0 else ","
         decimals = len(text) - text.rfind(mark) - 1
-        decimal_mark = mark if text.count(mark) == 1 and decimals != 3 else None
+        # "12.400.00": the same mark for thousands and cents; two digits after the last one are cents
+        decimal_mark = mark if decimals in (1, 2) or (text.count(mark) == 1 and decimals != 3) else None
     else:
         decimal_mark = None
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == decimal_mark)
+    whole, _, fraction = text.rpartition(decimal_mark) if decimal_mark else (text, "", "")
+    digits = "".join(ch for ch in whole if ch.isdigit())
+    if fraction:
+        digits += "." + "".join(ch for ch in fraction if ch.isdigit())
     try:
-        return Decimal(digits.replace(",", ".")) if digits else None
+        return Decimal(digits) if digits.strip(".") else None
     except InvalidOperation:
         return None
 

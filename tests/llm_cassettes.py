@@ -69,10 +69,6 @@ def _first_passes(outcomes) -> bool:
     return outcomes[0].draft is not None and outcomes[0].provenance.repair_rounds == 0
 
 
-def _repaired(outcomes) -> bool:
-    return outcomes[0].draft is not None and outcomes[0].provenance.repair_rounds >= 1
-
-
 def _fell_back(outcomes) -> bool:
     return outcomes[0].draft is None and "guard" in (outcomes[0].reason or "")
 
@@ -84,8 +80,6 @@ def _answered(outcomes) -> bool:
 SCENARIOS = {
     "clean": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 0,
               "expect": _first_passes},
-    "repair": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 2,
-               "expect": _repaired},
     "fallback": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 2,
                  "expect": _fell_back},
     "ladder": {"account": "harbor.json", "kind": "dispute_acknowledgement", "max_repairs": 0,
@@ -112,3 +106,12 @@ def scenario_inputs(name: str, *, base_url: str = REPLAY_BASE_URL, model: str = 
                         max_tokens=160, max_repairs=scenario["max_repairs"],
                         timeout=scenario.get("timeout", 300.0), deadline=1200.0)
     return account, analyze(account, policy), policy, settings
+
+
+def recorded_completions(name: str) -> list[dict]:
+    """The successful chat-completion bodies a cassette holds, in the order they were recorded."""
+    import yaml
+
+    data = yaml.safe_load((CASSETTES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return [json.loads(i["response"]["body"]["string"]) for i in data["interactions"]
+            if i["response"]["status"]["code"] == 200]

@@ -1,6 +1,6 @@
 """Re-record the LLM cassettes in tests/cassettes/ from a real OpenAI-compatible server.
 
-    python tests/record_cassettes.py --base-url http://127.0.0.1:8765/v1 [--only clean,repair] [--tries 12]
+    python tests/record_cassettes.py --base-url http://127.0.0.1:8765/v1 [--only clean,fallback] [--tries 12] [--first-seed N]
 
 Each scenario (see SCENARIOS in tests/llm_cassettes.py) drafts one account through drafter.llm while
 vcrpy records the HTTP traffic. A scenario states what the recording must show (for example "the
@@ -37,12 +37,13 @@ def main() -> int:
     parser.add_argument("--model", default="gemma-3-270m")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
     parser.add_argument("--tries", type=int, default=12, help="seeds to try per scenario")
+    parser.add_argument("--first-seed", type=int, default=0, help="the seed to start from")
     args = parser.parse_args()
     os.environ["OPENAI_ORG_ID"] = ORG_CANARY
     names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
     failed = []
     for group in _groups(names):
-        failed += record(group, args.base_url, args.model, args.tries)
+        failed += record(group, args.base_url, args.model, args.tries, args.first_seed)
     if failed:
         print(f"no recording met its expectation for: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
@@ -58,14 +59,14 @@ def _groups(names: list[str]) -> list[list[str]]:
     return list(groups.values())
 
 
-def record(names: list[str], base_url: str, model: str, tries: int) -> list[str]:
+def record(names: list[str], base_url: str, model: str, tries: int, first_seed: int = 0) -> list[str]:
     """Record runs of the scenarios `names` (which draft alike) until each has one that meets its
     expectation; the names still unmet after `tries` seeds."""
     from drafter import llm
 
     scenario = SCENARIOS[names[0]]
     pending = list(names)
-    for seed in range(tries):
+    for seed in range(first_seed, first_seed + tries):
         llm.forget_structured_output()
         with tempfile.TemporaryDirectory() as tmp, _endpoint(scenario, base_url) as url:
             path = Path(tmp) / "run.yaml"

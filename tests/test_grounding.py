@@ -155,3 +155,18 @@ def test_short_invoice_numbers_are_found_as_whole_tokens():
     assert [m.value for m in found] == ["g-7", "H-100"]
     missing = check(text.replace("Invoice G-7", "Invoice G-70"), account, tier=1)
     assert "required-elements" in [f.rule for f in missing.findings]
+
+
+@pytest.mark.parametrize(("written", "value"), [("12.400.00", "12400.00"), ("1.234.567,89", "1234567.89"),
+                                                ("26.000.00", "26000.00"), ("1,240", "1240"), ("8.5", "8.5")])
+def test_numbers_with_one_mark_for_thousands_and_cents(written, value):
+    assert parse_number(written) == Decimal(value)
+
+
+@pytest.mark.parametrize("wrong", ["12.400.00", "8.500,00", "26.500.00"])
+def test_a_bare_amount_written_with_dots_is_still_grounded(wrong):
+    account = load_account(Path(__file__).resolve().parent.parent / "examples/accounts/acme-saas.json")
+    text = (f"Subject: INV-1042\n\nHi Dana, invoice INV-1042 for $26,000.00 is 53 days past due; "
+            f"the figure we discussed was {wrong}.\n\nThanks,\nJordan Reyes\n")
+    report = check(text, account)
+    assert any(f.rule == "grounding" and f.excerpt == wrong for f in report.findings), report.findings
