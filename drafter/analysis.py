@@ -218,12 +218,7 @@ def _recovering(account: Account, as_of: date) -> bool:
 # ---- tier --------------------------------------------------------------------------------------
 
 def _tier_range(policy: Policy, tier: int) -> str:
-    starts = policy.tiers.starts
-    if tier == 0:
-        return "not yet due"
-    if tier == 4:
-        return f"{starts[3]}+ days"
-    return f"{starts[tier - 1]}-{starts[tier] - 1} days"
+    return policy.tier_days(tier) or "not yet due"
 
 
 def _tier_reason(facts: _Facts) -> str:

@@ -22,7 +22,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .errors import DeliveryError, DrafterError, InputError
-from .files import remove_stale_temps, write_atomic
+from .files import ensure_folder, file_stem, remove_stale_temps, write_atomic
 from .models import Account, Assessment, DraftResult
 from .money import format_money
 from .policy import Policy
@@ -166,22 +165,17 @@ def _policy_ref(requested: str | None, policy: Policy) -> str:
 
 
 def _prepare_folder(out_dir: Path) -> None:
+    ensure_folder(out_dir)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(out_dir)
     except OSError as exc:
         raise DeliveryError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
 
 
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
-    return slug or "account"
-
-
 def _stems(candidates: list[tuple[str, Account, Assessment, str]]) -> list[str]:
     """A file name per account from its customer's name; names two accounts share (or that a summary
     file uses) get a short hash of the account's label, so they stay unique and stable."""
-    slugs = [_slug(account.customer.name) for _, account, _, _ in candidates]
+    slugs = [file_stem(account.customer.name) for _, account, _, _ in candidates]
     counts = Counter(slugs)
     stems = []
     for (label, _, _, _), slug in zip(candidates, slugs):
@@ -365,12 +359,7 @@ def summarize(plan: Plan, outcomes: list[Outcome]) -> dict[str, Any]:
 
 
 def _bucket_name(policy: Policy, tier: int) -> str:
-    starts = policy.tiers.starts
-    if tier == 0:
-        return "current"
-    if tier == 4:
-        return f"{starts[3]}+ days"
-    return f"{starts[tier - 1]}-{starts[tier] - 1} days"
+    return policy.tier_days(tier) or "current"
 
 
 def _figures(rows: list[Outcome]) -> dict[str, Any]:

@@ -4,11 +4,12 @@ a path holds either its old content, its new content, or nothing."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .errors import DeliveryError
 
-__all__ = ["write_atomic", "remove_stale_temps", "TEMP_PREFIX"]
+__all__ = ["write_atomic", "remove_stale_temps", "ensure_folder", "file_stem", "TEMP_PREFIX"]
 
 TEMP_PREFIX = ".drafter-tmp-"
 
@@ -42,3 +43,19 @@ def remove_stale_temps(folder: str | Path) -> int:
         stale.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """`folder`, created with its parents if missing; DeliveryError (naming it) if it cannot be."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeliveryError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    return folder
+
+
+def file_stem(name: str) -> str:
+    """A short, safe file name made from a customer's name: "Acme Corp." -> "acme-corp"."""
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
+    return stem or "account"

@@ -236,6 +236,15 @@ class Policy(_Pack):
         # the starts are increasing (validated), so the tier is the number of starts reached
         return bisect.bisect_right(self.tiers.starts, days_past_due)
 
+    def tier_days(self, tier: int) -> str | None:
+        """The days past due a tier covers ("31-60 days", "91+ days"); None for tier 0 (not yet due)."""
+        starts = self.tiers.starts
+        if tier == 0:
+            return None
+        if tier == len(starts):
+            return f"{starts[-1]}+ days"
+        return f"{starts[tier - 1]}-{starts[tier] - 1} days"
+
     def stage(self, tier: int, disputed: bool = False) -> Stage:
         return self.stages["dispute" if disputed else str(tier)]
 

@@ -229,3 +229,9 @@ def test_lint_warns_about_settings_that_cannot_work(tmp_path):
                          capture_output=True, text=True)
     assert run.returncode == 2 and "warning: stages.3.allow.abusive" in run.stdout
     assert "Error:" in run.stderr and "none.yaml" in run.stderr
+
+
+def test_tier_days_follow_the_packs_thresholds():
+    default, freight = load_policy("default"), load_policy("freight")
+    assert [default.tier_days(t) for t in range(5)] == [None, "1-30 days", "31-60 days", "61-90 days", "91+ days"]
+    assert [freight.tier_days(t) for t in range(1, 5)] == ["1-15 days", "16-30 days", "31-60 days", "61+ days"]

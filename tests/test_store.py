@@ -210,3 +210,23 @@ def test_an_unusable_location_is_a_delivery_error(tmp_path):
     blocker.write_text("")
     with pytest.raises(DeliveryError, match="cannot open the audit log"):
         AuditLog(blocker / "audit.db")
+
+
+def test_file_stems_are_short_and_safe():
+    from drafter.files import file_stem
+
+    assert file_stem("Acme Corp.") == "acme-corp"
+    assert file_stem("Ünïcode & Co") == "n-code-co"
+    assert file_stem("!!!") == "account"
+    assert len(file_stem("x" * 300)) == 60
+
+
+def test_a_folder_that_cannot_be_made_is_a_delivery_error(tmp_path):
+    from drafter.errors import DeliveryError
+    from drafter.files import ensure_folder
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert ensure_folder(tmp_path / "a" / "b").is_dir()
+    with pytest.raises(DeliveryError, match="cannot write to"):
+        ensure_folder(blocker / "sub")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-from pathlib import Path
 
 import click
 
@@ -83,16 +81,10 @@ def draft(file: str, kind: str | None, channel: str | None, backend: str, output
         else:
             click.echo(output, nl=False)
         return
-    from ..files import write_atomic
+    from ..files import ensure_folder, file_stem, write_atomic
 
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        from ..errors import DeliveryError
-
-        raise DeliveryError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    path = folder / f"{_slug(result.customer)}-{result.draft.kind}{_EXTENSIONS[output_format]}"
+    folder = ensure_folder(out_dir)
+    path = folder / f"{file_stem(result.customer)}-{result.draft.kind}{_EXTENSIONS[output_format]}"
     write_atomic(path, output)
     click.echo(str(path))
 
@@ -164,6 +156,3 @@ def _markdown(result: DraftResult) -> str:
     lines += ["", "---", "", d.body]
     return "\n".join(lines)
 
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "account"

@@ -124,18 +124,11 @@ def _show(item) -> None:
 
 
 def _write_eml(log, draft_id: int, eml_out: str) -> None:
-    from pathlib import Path
-
     from ..eml import record_to_eml
-    from ..errors import DeliveryError
-    from ..files import write_atomic
+    from ..files import ensure_folder, write_atomic
 
     record = log.get(draft_id)
-    folder = Path(eml_out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DeliveryError(f"cannot write to {folder}: {exc.strerror or exc}") from None
+    folder = ensure_folder(eml_out)
     path = folder / f"draft-{draft_id}.eml"
     write_atomic(path, record_to_eml(record))
     click.echo(f"Wrote {path}")
