@@ -13,16 +13,14 @@ the same run because it includes whatever the installation's site-packages does 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import resource
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import coldstart  # noqa: E402 (benchmarks/ is on the path when a script runs)
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2026, 11, 23)
@@ -97,44 +95,6 @@ def throughput(count: int, passes: int) -> tuple[float, float]:
     return statistics.median(wall_rates), statistics.median(cpu_rates)
 
 
-def cold_start(runs: int) -> tuple[tuple[float, float], tuple[float, float], list[str]]:
-    """Median wall and CPU time (ms) of `drafter analyze FILE` in a fresh process, the same for a
-    bare interpreter (the floor no command can beat on this machine), and heavy modules imported.
-
-    Both run with the interpreter running this script (never a PATH lookup), alternately, so they
-    share the machine's load. drafter's modules are byte-compiled first, as `pip install` does:
-    with PYTHONDONTWRITEBYTECODE set and no cached bytecode, every run would compile them again."""
-    account = ROOT / "examples" / "accounts" / "acme-saas.json"
-    command = [sys.executable, "-m", "drafter", "analyze", str(account)]
-    bare = [sys.executable, "-c", "pass"]
-    compiling = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=compiling)
-
-    def timed(cmd: list[str]) -> tuple[float, float]:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return wall * 1000, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
-
-    samples: dict[str, list[tuple[float, float]]] = {"analyze": [], "bare": []}
-    for _ in range(runs):
-        samples["analyze"].append(timed(command))
-        samples["bare"].append(timed(bare))
-
-    def median(name: str) -> tuple[float, float]:
-        return (statistics.median(w for w, _ in samples[name]), statistics.median(c for _, c in samples[name]))
-
-    probe = ("import sys, runpy; sys.argv = ['drafter', 'analyze', sys.argv[1]]\n"
-             "try:\n    runpy.run_module('drafter', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-             "import json; print(json.dumps([m for m in ('openai', 'fastapi', 'uvicorn', 'jinja2', 'httpx', 'rich')"
-             " if m in sys.modules]))")
-    proc = subprocess.run([sys.executable, "-c", probe, str(account)], capture_output=True, text=True, check=True)
-    heavy = json.loads(proc.stdout.strip().splitlines()[-1])
-    return median("analyze"), median("bare"), heavy
-
-
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs"
@@ -150,12 +110,8 @@ def main() -> None:
     wall_rate, cpu_rate = throughput(args.accounts, args.passes)
     print(f"analysis: {args.accounts:,} accounts, median of {args.passes} passes: {wall_rate:,.0f} accounts/s "
           f"wall clock, {cpu_rate:,.0f} per CPU second (target >= 5,000/s on one core)")
-    (wall_ms, cpu_ms), (bare_wall, bare_cpu), heavy = cold_start(args.runs)
-    print(f"cold start, median of {args.runs}: drafter analyze FILE {wall_ms:.0f} ms wall, {cpu_ms:.0f} ms CPU "
-          f"(target < 250 ms)")
-    print(f"  bare interpreter ({Path(sys.executable).name} -c pass): {bare_wall:.0f} ms wall, {bare_cpu:.0f} ms CPU; "
-          f"drafter's own share: {wall_ms - bare_wall:.0f} ms wall, {cpu_ms - bare_cpu:.0f} ms CPU")
-    print(f"heavy modules imported by analyze: {', '.join(heavy) or 'none'} (openai must not be)")
+    account = ROOT / "examples" / "accounts" / "acme-saas.json"
+    print(coldstart.measure(["analyze", str(account)], args.runs).report("drafter analyze FILE", 250))
     print(f"load average after: {load_average()}")
 
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import coldstart  # noqa: E402 (benchmarks/ is on the path when a script runs)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,7 +32,6 @@ import yaml  # noqa: E402
 from guard_corpus import (CORPUS, accounts, content_policy, corpus_items, expand, is_evaluation,  # noqa: E402
                           run_case)
 
-HEAVY = ("openai", "jinja2", "fastapi", "uvicorn", "httpx")
 
 
 def rate(hits: int, total: int) -> str:
@@ -136,43 +134,14 @@ def throughput(seconds: float) -> None:
               f"rules and grounding {per_check - per_classify:.0f} us)")
 
 
-def cold_start(runs: int) -> None:
-    """`drafter check` in a fresh process beside a bare interpreter, alternately, so both share the
-    machine's load; drafter's modules are byte-compiled first, as `pip install` does (with
-    PYTHONDONTWRITEBYTECODE set and no cached bytecode, every run would compile them again)."""
+def cold_start_of_check(runs: int) -> None:
     account = ROOT / "tests" / "data" / "guard-account.json"
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
-        handle.write("Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026.\n\nBest regards,\n"
-                     "Jordan Reyes\n")
-    command = [sys.executable, "-m", "drafter", "check", "--account", str(account), handle.name]
-    bare = [sys.executable, "-c", "pass"]
-    compiling = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    subprocess.run(command, capture_output=True, check=False, env=compiling)
-
-    def timed(cmd: list[str]) -> tuple[float, float]:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=False)
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return wall * 1000, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
-
-    samples: dict[str, list[tuple[float, float]]] = {"check": [], "bare": []}
-    for _ in range(runs):
-        samples["check"].append(timed(command))
-        samples["bare"].append(timed(bare))
-    (wall, cpu), (bare_wall, bare_cpu) = ((statistics.median(w for w, _ in samples[k]),
-                                          statistics.median(c for _, c in samples[k])) for k in ("check", "bare"))
-    probe = ("import sys; from drafter.cli import cli\n"
-             f"try: cli({command[3:]!r}, prog_name='drafter')\n"
-             "except SystemExit: pass\n"
-             f"print(','.join(m for m in {HEAVY!r} if m in sys.modules) or 'none')")
-    heavy = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout.strip()
-    print(f"cold start of `drafter check`, median of {runs}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (target < 250 ms)")
-    print(f"  bare interpreter ({Path(sys.executable).name} -c pass): {bare_wall:.0f} ms wall, {bare_cpu:.0f} ms CPU; "
-          f"drafter's own share: {wall - bare_wall:.0f} ms wall, {cpu - bare_cpu:.0f} ms CPU")
-    print(f"  heavy modules imported: {heavy.splitlines()[-1] if heavy else '?'}")
-    Path(handle.name).unlink()
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / "reply.txt"
+        draft.write_text("Hi Dana,\n\nInvoice INV-1042 for $8,500.00 was due on October 1, 2026.\n\n"
+                         "Best regards,\nJordan Reyes\n")
+        measured = coldstart.measure(["check", "--no-log", "--account", str(account), str(draft)], runs)
+    print(measured.report("drafter check", 250))
 
 
 def load_average() -> str:
@@ -188,7 +157,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {load_average()}")
     throughput(args.seconds)  # first, in a fresh process: the accuracy runs leave many objects behind
-    cold_start(args.runs)
+    cold_start_of_check(args.runs)
     print(f"load average after the speed runs: {load_average()}")
     if not args.skip_accuracy:
         accuracy("development corpus", corpus_items())
