@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .cache import template_bytecode_cache
 from .errors import InputError
 from .models import MESSAGE_KINDS, SENDER_ROLES, Account, Assessment, Draft, InvoiceStatus
 from .money import format_money
@@ -97,19 +98,23 @@ def template_environment(folder: str | None = None):
     options = dict(undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=False)
     if folder is None:
-        environment = jinja2.Environment(loader=shipped, **options)
+        cache = template_bytecode_cache(repr(sorted(options.items())) + repr(sorted(_FILTERS)))
+        environment = jinja2.Environment(loader=shipped, bytecode_cache=cache, **options)
     else:
         if not Path(folder).is_dir():
             raise InputError("template folder not found", file=folder)
         loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder), shipped])
         environment = SandboxedEnvironment(loader=loader, **options)
-    environment.filters["period"] = _end_sentence
+    environment.filters.update(_FILTERS)
     return environment
 
 
 def _end_sentence(text: str) -> str:
     """`text` closed with a full stop, without doubling one it already ends with ("Co.")."""
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+_FILTERS = {"period": _end_sentence}
 
 
 # ---- the facts a template may use ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .cache import cached_data, store_data
 from .errors import PolicyError
 from .load import field_path, read_text, yaml_loader
 from .models import CATEGORY_IDS, Account
@@ -301,13 +302,13 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
 
 @functools.lru_cache(maxsize=32)
 def _load_cached(path: str) -> Policy:
-    data, nodes = _merged(Path(path), seen=())
+    data, files = _merged(Path(path), seen=())
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         field = field_path(first["loc"])
-        file, line = _locate(nodes, first["loc"], path)
+        file, line = _locate(files, first["loc"], path)
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = f"unknown key; valid keys here: {_valid_keys(first['loc'])}"
@@ -315,11 +316,11 @@ def _load_cached(path: str) -> Policy:
             message = message.replace("Input should be", "must be one of:")
         raise PolicyError(message, file=file, field=field, line=line) from None
     policy.source = path
-    _check_rule_settings(policy, nodes, path)
+    _check_rule_settings(policy, files, path)
     return policy
 
 
-def _check_rule_settings(policy: Policy, nodes: list[tuple[str, Any]], path: str) -> None:
+def _check_rule_settings(policy: Policy, files: list[str], path: str) -> None:
     """Every rule id a pack names exists, and its options are ones the rule understands."""
     if not policy.rules:
         return  # most packs configure no rules: no need to load the guard's rule registry
@@ -330,12 +331,12 @@ def _check_rule_settings(policy: Policy, nodes: list[tuple[str, Any]], path: str
         try:
             rule = rules.get_rule(rule_id)
         except rules.UnknownRule as exc:
-            file, line = _locate(nodes, loc, path, key_line=True)
+            file, line = _locate(files, loc, path, key_line=True)
             raise PolicyError(str(exc), file=file, field=f"rules.{rule_id}", line=line) from None
         problem = rule.option_problem(settings.options)
         if problem:
             key, message = problem
-            file, line = _locate(nodes, (*loc, key), path)
+            file, line = _locate(files, (*loc, key), path)
             raise PolicyError(message, file=file, field=f"rules.{rule_id}.{key}", line=line)
 
 
@@ -372,36 +373,55 @@ def lint_policy(name_or_path: str | Path) -> list[str]:
     return warnings
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any], Any]:
+def _read_pack(path: Path) -> dict[str, Any]:
+    """A pack file's data. Parsed YAML is cached by content, so most runs never import yaml."""
+    text = read_text(path)
+    data = cached_data("packs", text)
+    if data is None:
+        data = _string_keys(_parse_yaml(text, path))
+        store_data("packs", text, data)
+    if not isinstance(data, dict):
+        raise PolicyError("a policy pack must be a mapping at the top level", file=str(path))
+    return data
+
+
+def _string_keys(data: Any) -> Any:
+    """Mapping keys as strings: `3:` and `"3":` name the same stage, in a pack and in the one it extends."""
+    if isinstance(data, dict):
+        return {str(key): _string_keys(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_string_keys(item) for item in data]
+    return data
+
+
+def _parse_yaml(text: str, path: Path, *, nodes: bool = False) -> Any:
+    """The data in `text`, or (nodes=True) its YAML node tree, which knows each value's line."""
     import yaml
 
-    text = read_text(path)
     try:
-        node = yaml.compose(text, Loader=yaml_loader())
-        data = yaml.load(text, Loader=yaml_loader())
+        if nodes:
+            return yaml.compose(text, Loader=yaml_loader())
+        return yaml.load(text, Loader=yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PolicyError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
                           line=mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict):
-        raise PolicyError("a policy pack must be a mapping at the top level", file=str(path))
-    return data, node
 
 
-def _merged(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-    """The pack at `path` merged over what it extends, and the YAML nodes of each file (own first)."""
-    data, node = _read_yaml(path)
+def _merged(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], list[str]]:
+    """The pack at `path` merged over what it extends, and the files it was read from (own first)."""
+    data = _read_pack(path)
     parent_name = data.get("extends")
-    nodes = [(str(path), node)]
+    files = [str(path)]
     if not parent_name:
-        return data, nodes
+        return data, files
     here = seen + (str(path.resolve()),)
     parent_path = _parent_path(str(parent_name), path)
     if str(parent_path.resolve()) in here:
         chain = " -> ".join(Path(p).stem for p in here + (str(parent_path.resolve()),))
         raise PolicyError(f"packs extend each other in a loop: {chain}", file=str(path), field="extends")
-    parent, parent_nodes = _merged(parent_path, here)
-    return _deep_merge(parent, data), nodes + parent_nodes
+    parent, parent_files = _merged(parent_path, here)
+    return _deep_merge(parent, data), files + parent_files
 
 
 def _parent_path(parent: str, child: Path) -> Path:
@@ -423,11 +443,11 @@ def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def _locate(nodes: list[tuple[str, Any]], loc: tuple[Any, ...], fallback: str,
+def _locate(files: list[str], loc: tuple[Any, ...], fallback: str,
             key_line: bool = False) -> tuple[str, int | None]:
     """The file and 1-based line where the value at `loc` (or its key) was written, overriding file first."""
-    for file, node in nodes:
-        line = _line_in(node, loc, key_line)
+    for file in files:
+        line = _line_in(_parse_yaml(read_text(file), Path(file), nodes=True), loc, key_line)
         if line is not None:
             return file, line
     return fallback, None

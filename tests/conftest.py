@@ -56,7 +56,14 @@ def _session_audit_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("audit") / "audit.db"
 
 
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _audit_log_in_tmp(monkeypatch, _session_audit_db) -> None:
-    """Commands that log by default write to a throwaway audit log, never the user's own."""
+def _audit_log_in_tmp(monkeypatch, _session_audit_db, _session_cache_dir) -> None:
+    """Commands that log by default write to a throwaway audit log, never the user's own; the
+    cache of parsed packs and compiled templates is a throwaway one too."""
     monkeypatch.setenv("DRAFTER_DB", str(_session_audit_db))
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(_session_cache_dir))

@@ -1,0 +1,121 @@
+"""The cache of parsed policy packs and compiled offline templates: never stale, never required."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter import cache, offline, policy
+from drafter.analysis import analyze
+from drafter.errors import PolicyError
+from drafter.offline import compose_offline
+from drafter.policy import load_policy
+
+PACK = "name: house\nextends: default\noffers:\n  max_plan_months: 4\n"
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(folder))
+    policy._load_cached.cache_clear()
+    offline.template_environment.cache_clear()
+    yield folder
+    policy._load_cached.cache_clear()
+    offline.template_environment.cache_clear()
+
+
+def load_fresh(path):
+    policy._load_cached.cache_clear()
+    return load_policy(path)
+
+
+def no_yaml(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("YAML was parsed although the cache holds this pack")
+
+    monkeypatch.setattr(policy, "_parse_yaml", fail)
+
+
+def test_a_cached_pack_loads_without_parsing_yaml_and_equals_the_parsed_one(cache_dir, tmp_path, monkeypatch):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    parsed = load_fresh(path)
+    assert len(list((cache_dir / "packs").glob("*.json"))) == 2  # the pack and the default it extends
+    no_yaml(monkeypatch)
+    assert load_fresh(path) == parsed and parsed.offers.max_plan_months == 4
+
+
+def test_an_edited_pack_is_read_afresh(cache_dir, tmp_path):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    assert load_fresh(path).offers.max_plan_months == 4
+    path.write_text(PACK.replace("4", "5"))
+    assert load_fresh(path).offers.max_plan_months == 5
+
+
+def test_a_bad_pack_still_names_its_line_when_its_data_comes_from_the_cache(cache_dir, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nextends: default\noffers:\n  max_months: 3\n")
+    for _ in range(2):
+        with pytest.raises(PolicyError) as error:
+            load_fresh(path)
+        assert (error.value.field, error.value.line) == ("offers.max_months", 4)
+
+
+def test_integer_and_string_stage_keys_merge(cache_dir, tmp_path):
+    path = tmp_path / "house.yaml"
+    path.write_text('name: house\nextends: default\nstages:\n  "2":\n    allow:\n      deadline: always\n')
+    stage = load_fresh(path).stages["2"]
+    assert stage.allow == {"deadline": "always"}
+    assert stage.require == load_policy("default").stages["2"].require  # merged with default's `2:`
+
+
+def test_data_json_cannot_hold_is_not_cached(cache_dir, tmp_path):
+    cache.store_data("packs", "when: 2026-11-23", {"when": __import__("datetime").date(2026, 11, 23)})
+    assert cache.cached_data("packs", "when: 2026-11-23") is None
+    assert not (cache_dir / "packs").exists()
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", "off")
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    assert cache.cache_dir("packs") is None
+    assert load_fresh(path).offers.max_plan_months == 4
+    assert cache.template_bytecode_cache("x") is None
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch, account_factory):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(blocker))
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    assert load_fresh(path).offers.max_plan_months == 4
+    offline.template_environment.cache_clear()
+    account = account_factory(days_past_due=40)
+    default = load_policy()
+    assert "INV-1" in compose_offline(account, analyze(account, default), "reminder", "email", default).body
+
+
+def test_compiled_templates_are_reused_and_give_the_same_draft(cache_dir, account_factory):
+    account = account_factory(days_past_due=40)
+    default = load_policy()
+    first = compose_offline(account, analyze(account, default), "reminder", "email", default)
+    entries = list((cache_dir / "templates").rglob("*.cache"))
+    assert entries
+    offline.template_environment.cache_clear()
+    stamps = {entry: entry.stat().st_mtime_ns for entry in entries}
+    again = compose_offline(account, analyze(account, default), "reminder", "email", default)
+    assert again == first
+    assert {entry: entry.stat().st_mtime_ns for entry in entries} == stamps  # read, not written again
+
+
+def test_a_corrupt_template_entry_is_compiled_afresh(cache_dir, account_factory):
+    account = account_factory(days_past_due=40)
+    default = load_policy()
+    first = compose_offline(account, analyze(account, default), "reminder", "email", default)
+    for entry in (cache_dir / "templates").rglob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:40])
+    offline.template_environment.cache_clear()
+    assert compose_offline(account, analyze(account, default), "reminder", "email", default) == first
