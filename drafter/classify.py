@@ -245,7 +245,7 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"supplying", r"servicing", r"delivering", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
@@ -266,22 +266,25 @@ _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription)
 _rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
+_rule("suspension", r"(?P<act>cash (?:before|ahead of|prior to|with) (?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
+_rule("suspension", rf"(?P<act>(?:shame|pity) if)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly)\b")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance|pro-?forma)(?: terms| basis| only| invoicing)?)")
 
 # ---- collections_agency --------------------------------------------------
 AGENCY = _alt(
     r"(?:third[- ]party |outside |external |independent |professional )?(?:debt[- ])?(?:collection|collections)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| providers?| bureaus?| services? (?:firm|company|provider))",
     r"(?:third[- ]party |outside |external )?debt[- ]?(?:recovery|collection)(?: agenc(?:y|ies)| firms?| compan(?:y|ies)| partners?| specialists?| services?| team)?",
-    r"(?:third[- ]party |outside |external |independent |professional )?recovery (?:agenc(?:y|ies)|agents?|firms?|compan(?:y|ies)|partners?|specialists?)",
+    r"(?:third[- ]party |outside |external |independent |professional )?(?<!disaster\s)(?<!data\s)(?<!backup\s)recovery (?:agenc(?:y|ies)|agents?|firms?|compan(?:y|ies)|partners?|specialists?|services|solutions)",
     r"(?:collection|collections|debt) agents?", r"debt (?:solutions|management|recovery) (?:firm|company|agency|specialists?)",
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
-    r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?) (?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
+    r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?) (?:(?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on)|whose (?:\w+ ){0,2}?(?:business|job|trade|line of work|speciality|specialty) is) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
 _rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
-_rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep))")
+_rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep|from|point|by|slot|window|date|time|address))")
+_rule("collections_agency", rf"(?P<act>{_verbs('hand', 'refer', 'pass', 'assign', 'transfer', 'send', 'forward')}|sent|turn(?:s|ed|ing)? over)\b{_gap(4)}to (?:\w+ ){{1,2}}(?P<obj>collections|recovery)\b(?! (?:team|teams|department|dept|process|queue|desk|manager))")
 _rule("collections_agency", r"(?P<obj>(?:debt|account|balance|receivable|invoice)s?) (?:has|have|had|will|is|was|were|'s) (?:been |be |being )?(?P<act>sold|purchased|bought)\b")
 _rule("collections_agency", rf"(?P<act>sell|sells|sold|selling|assign|assigning|assigned)\b{_gap(2)}(?P<obj>(?:the |this |your )?(?:debt|account|balance|receivable|invoice)s?)\b(?! (?:manager|team))")
 
@@ -301,7 +304,7 @@ LEGAL_STRONG = _alt(
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
     r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?", r"ccjs?", r"county court judge?ments?", r"(?:court|legal) papers", r"summons(?:es)?\b", r"served with (?:a |the )?(?:claim|writ|papers|notice)", r"legal (?:letter|notice|demand)s?",
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
-    r"(?:formal|recovery) proceedings", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
+    r"(?:formal|recovery) proceedings", r"particulars of claim", r"claim form", r"(?:(?<=let\sa\s)|(?<=let\sthe\s)|(?<=front\sof\sa\s)|(?<=front\sof\sthe\s))(?:judge|court|magistrate)", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
 )
 _rule_each("legal_action", "act", LEGAL_STRONG, "noun", r"\b")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
@@ -332,9 +335,11 @@ _rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|
 _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit |trade |payment )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
 
 # ---- personal_guarantee --------------------------------------------------
-_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)|guarantors?|personal (?:liability|assets))\b", "noun")
+_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets))\b", "noun")
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
-_rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature))")
+_rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature)|(?:signed|made out|written|taken out) in your (?:own )?name)")
+_rule("personal_guarantee", r"(?P<act>your (?:own )?(?:name|signature)) (?:is|was|'s|sits|appears) (?:on|under) (?:that|the|this|your) (?P<obj>guarant(?:ee|y))\b")
+_rule("personal_guarantee", rf"(?P<act>come after|coming after|came after|go after|going after|pursue|pursuing|seek|seeking|recover\w*|collect\w*|look to|looking to)\b{_gap(4)}(?P<obj>your (?:own|personal|private) (?:assets|house|home|savings|property|money|wealth|bank accounts?))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)")
 _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))", requires=("personally", "individually"))
 _rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
@@ -356,12 +361,12 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
+MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|(?:once|when|after) (?:the |your )?(?:job|project|work|hire|rental|pour|build|contract)(?: is| has| has been)? (?:done|finished|complete|completed|over|ended)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
     r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns? (?:process|label|policy|form|request)|(?:your|the) return\b|(?<!be\s)returned|"
-    r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver)"
+    r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver|(?:off-?hire|hire end|rental end|return|collection) date (?:that )?you (?:booked|requested|gave|chose|arranged|agreed|set))"
 )
 _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |your |this |these |that |those |rented |rental )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b")
 _rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken (?:back|away)|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|carted (?:away|off)|clawed back|lifted (?:from|off)|loaded (?:up|onto)|towed|seized|recalled|demobili[sz]ed)\b")
@@ -382,7 +387,7 @@ _rule("repossession", rf"(?P<act>(?:possession|ownership|title|custody)) (?:of|t
 # ---- late_fees -----------------------------------------------------------
 LATE_FEE = _alt(
     r"late[- ](?:payment[- ])?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
-    r"interest (?:charges?|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
+    r"interest (?:charges?|keeps? (?:running|ticking|climbing|mounting|adding up)|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
     r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
     r"costs (?:will be |being )?added", r"costs? of (?:collection|collecting|recovery|recovering|enforcement)",
@@ -402,7 +407,7 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
 FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
@@ -432,7 +437,8 @@ URGENCY = _alt(
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
-    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
+    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this",
+    r"(?:straight |right )?to the top of (?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)",
 )
@@ -443,7 +449,7 @@ URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|str
 # ---- abusive -------------------------------------------------------------
 INSULT = _alt(
     r"incompeten(?:t|ce|cy)", r"useless", r"pathetic", r"idiot\w*", r"stupid\w*", r"moron\w*", r"clowns?", r"lazy", r"laziness", r"deadbeats?",
-    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"laughable", r"amateur\w*",
+    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"laughable", r"amateur\w*",
     r"clueless", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
     r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
     r"excuses", r"grow up", r"get your act together", r"shame on you", r"obtuse", r"dimwit\w*", r"halfwits?", r"nitwits?", r"imbeciles?", r"numpt(?:y|ies)", r"muppets?",
@@ -454,7 +460,7 @@ INSULT = _alt(
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
-SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit)\b")
+SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
 _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
@@ -477,7 +483,7 @@ VIOLENCE = _alt(
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
     r"accidents (?:happen|can happen)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)|(?<=some\s)|(?<=few\s))accidents?\b",
     r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
-    r"break (?:your|some|a few) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
+    r"break (?:your|some|a few|his|her) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?|jaw|neck|nose|face|teeth|fingers?|ribs?|skull|head)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
     r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
@@ -486,7 +492,8 @@ VIOLENCE = _alt(
     r"(?:we're|we are|i'm|i am) watching (?:you|your)", r"keep(?:ing)? an eye on (?:you|your (?:family|house|home|kids|children))", r"sort (?:you|your \w+) out",
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
     r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
-    r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
+    r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?:deal|deals|dealt|dealing) with (?:\w+ ){0,3}?the old[- ]fashioned way",
+    r"(?:shouldn't|should not|don't want to|do not want to|wouldn't want to|would not want to) (?:be )?(?:mak(?:e|ing)|start(?:ing)?) enemies", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
     r"pay (?:you|your (?:\w+ )?(?:office|home|house|family|site|yard|warehouse|depot|shop|premises|place)) a (?:little |late-night |night-time |personal |surprise )?visit",
     r"(?:unexpected|unwelcome|uninvited|late-night|night-time|surprise|unannounced) (?:visits?|visitors?|callers?|guests?)",
     r"(?:(?<=we\s)|(?<=i\s))(?:have|know|can send|could send) (?:some )?(?:people|friends|guys|lads|associates) who (?:can|could|will|would|might) (?:visit|call on|drop in|pop round|come round|come by|find)",
@@ -519,7 +526,7 @@ _THIRD_PARTY_WORDS = (
     "sector", "market", "association",
 )
 THIRD_PARTY = _alt(
-    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own) )?(?:suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
+    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
     r"(?<=the\s)(?:main|general|principal|head|lead) contractor", r"(?:trade|industry|business|professional) (?:bod(?:y|ies)|federation)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
@@ -533,9 +540,10 @@ TELL = _alt(
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
-_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear|know|learn|find out|be told|be informed|be warned|see|read|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(4)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear(?:ing)?|know|learn|find out|be told|be informed|be warned|see|read|interested|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
-_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out)|(?<=on\sour\s)website)\b", "plain")
+_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies))\b", "plain")
+_rule("public_shaming", rf"(?P<act>hate|wouldn't want|would not want|don't want|do not want|shame|pity)\b{_gap(3)}(?:for )?(?P<obj>{THIRD_PARTY}) to (?:find out|hear|learn|know|discover|see|read)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|(?:one|1|single|two|2)[- ]star (?:rating|review)s?|(?:as|listed as|flagged as|named as) an? (?:bad|slow|late|non-?|problem)[- ]?payer|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|posts?|comments?|warnings?)\b{_gap(3)}(?:you|your)\b")
@@ -583,7 +591,7 @@ REPORTED_VERB = _c(
 )
 REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
 REPORTED_OTHER = _c(
-    r"(?:according to|per) (?:you|your)\b|(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|"
+    r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|"
     r"as discussed with your\b"
 )
 _REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
