@@ -248,9 +248,46 @@ def _fold(text: str) -> _Folded:
     return _Folded(text, text, True, folded)
 
 
-def _may_match(key: str, lowered: str) -> bool:
-    # map() with the bound __contains__ runs the substring tests in C, without a generator frame.
-    return any(map(lowered.__contains__, _TRIGGERS[key]))
+@functools.lru_cache(maxsize=None)
+def _trigger_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """One pattern that finds, at every position of a text, the longest trigger word starting there,
+    and for each trigger word the keys it lets through: its own, and those of the shorter trigger
+    words it starts with (they occur at the same position)."""
+    words = {word for triggers in _TRIGGERS.values() for word in triggers}
+    keys_by_word = {word: frozenset(key for key, triggers in _TRIGGERS.items()
+                                    if any(word.startswith(t) for t in triggers)) for word in words}
+    # a lookahead finds overlapping words ("sending" holds "send" and "end"); written as a trie,
+    # the alternation checks each position in a few steps instead of one per word
+    return re.compile(f"(?=({_trie_pattern(words)}))"), keys_by_word
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """A pattern matching any of `words`, longest first where one starts another."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
+def _candidates(lowered: str) -> frozenset[str]:
+    """The pattern keys whose trigger words occur in `lowered`: a text holding none of a key's words
+    cannot match its pattern."""
+    finder, keys_by_word = _trigger_finder()
+    found = set(finder.findall(lowered))
+    if not found:
+        return frozenset()
+    return frozenset().union(*map(keys_by_word.__getitem__, found))
 
 
 def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]]:
@@ -258,16 +295,17 @@ def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]
 
     `customer_voice` says the text records the customer's own words; when it is False, signals that
     only count as the customer's commitment or explanation (a payment date, a reason) are skipped."""
-    return _signals_in(_fold(text), customer_voice)
+    folded = _fold(text)
+    return _signals_in(folded, customer_voice, _candidates(folded.lowered))
 
 
-def _signals_in(text: _Folded, customer_voice: bool) -> list[tuple[str, str]]:
+def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str]) -> list[tuple[str, str]]:
     folded = text.folded
     found = []
     for signal_id in _TEXT_PATTERNS:
-        if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
+        if signal_id not in candidates:
             continue
-        if not _may_match(signal_id, text.lowered):
+        if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
             continue
         for match in _pattern(signal_id, text.ignore_case).finditer(folded):
             if signal_id == "specific_payment_date" and _NEGATION.search(
@@ -280,12 +318,13 @@ def _signals_in(text: _Folded, customer_voice: bool) -> list[tuple[str, str]]:
 
 def text_cues(text: str) -> set[str]:
     """Context cues in free text that are not signals: "temporary_issue", "vague_promise"."""
-    return _cues_in(_fold(text))
+    folded = _fold(text)
+    return _cues_in(folded, _candidates(folded.lowered))
 
 
-def _cues_in(text: _Folded) -> set[str]:
+def _cues_in(text: _Folded, candidates: frozenset[str]) -> set[str]:
     return {cue for cue in _CUE_PATTERNS
-            if _may_match(cue, text.lowered) and _pattern(cue, text.ignore_case).search(text.folded)}
+            if cue in candidates and _pattern(cue, text.ignore_case).search(text.folded)}
 
 
 def detect(account: Account, as_of: date, outcomes: list[PromiseOutcome] | None = None) -> list[Signal]:
@@ -401,11 +440,12 @@ def _text(account: Account, as_of: date) -> tuple[list[Signal], set[str]]:
         if not comm.summary or not since <= comm.date <= as_of:
             continue
         text = _fold(comm.summary)
+        candidates = _candidates(text.lowered)
         voice = is_customer_voice(comm)
         if voice:
-            cues |= _cues_in(text)
+            cues |= _cues_in(text, candidates)
         recent = (as_of - comm.date).days <= PATIENCE_WINDOW_DAYS
-        for signal_id, excerpt in _signals_in(text, voice):
+        for signal_id, excerpt in _signals_in(text, voice, candidates):
             if signal_id in PATIENCE and not recent:
                 continue
             if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
@@ -414,8 +454,9 @@ def _text(account: Account, as_of: date) -> tuple[list[Signal], set[str]]:
                                f"communications[{index}]"))
     for index, note in enumerate(account.notes):
         text = _fold(note)
-        cues |= _cues_in(text)
-        for signal_id, excerpt in _signals_in(text, customer_voice=True):
+        candidates = _candidates(text.lowered)
+        cues |= _cues_in(text, candidates)
+        for signal_id, excerpt in _signals_in(text, True, candidates):
             out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
     return out, cues
 
