@@ -240,7 +240,8 @@ def _draft_and_save(plan: Plan, job: Job) -> Outcome:
     try:
         result = draft(job.account, kind=job.assessment.next_action.kind,
                        channel=job.assessment.next_action.channel, backend=plan.backend,
-                       policy=plan.policy, as_of=plan.as_of, settings=plan.settings)
+                       policy=plan.policy, as_of=plan.as_of, settings=plan.settings,
+                       assessment=job.assessment)
     except DeliveryError:
         raise
     except DrafterError as exc:
@@ -260,7 +261,7 @@ async def _run_concurrently(plan: Plan, notify: Callable[[Outcome], None]) -> li
                 result = await adraft(job.account, kind=job.assessment.next_action.kind,
                                       channel=job.assessment.next_action.channel,
                                       backend=plan.backend, policy=plan.policy, as_of=plan.as_of,
-                                      settings=plan.settings)
+                                      settings=plan.settings, assessment=job.assessment)
             except DeliveryError:
                 raise
             except DrafterError as exc:

@@ -30,13 +30,16 @@ Backend = Literal["auto", "offline", "llm"]
 
 def draft(account: Account, *, kind: str | None = None, channel: str | None = None,
           backend: Backend = "auto", policy: Policy | str | None = None, as_of: date | None = None,
-          settings: Settings | None = None, templates: str | Path | None = None) -> DraftResult:
+          settings: Settings | None = None, templates: str | Path | None = None,
+          assessment: Assessment | None = None) -> DraftResult:
     """A checked draft for `account`: the kind the analysis recommends unless `kind` is given.
 
     backend: "auto" (the LLM if configured, else offline), "offline", or "llm" (falls back to
     offline, with the reason in `result.provenance`, when the LLM cannot produce a passing draft).
+    `assessment`: the result of `analyze(account, policy, as_of)` when the caller already has it
+    (a batch analyses every account first), so it is not worked out twice.
     """
-    plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings)
+    plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings, assessment)
     fallback = None
     if plan.settings is not None:
         from .llm import compose_llm
@@ -56,9 +59,9 @@ def draft(account: Account, *, kind: str | None = None, channel: str | None = No
 async def adraft(account: Account, *, kind: str | None = None, channel: str | None = None,
                  backend: Backend = "auto", policy: Policy | str | None = None,
                  as_of: date | None = None, settings: Settings | None = None,
-                 templates: str | Path | None = None) -> DraftResult:
+                 templates: str | Path | None = None, assessment: Assessment | None = None) -> DraftResult:
     """`draft` for asyncio callers: the LLM call runs on the event loop (AsyncOpenAI)."""
-    plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings)
+    plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings, assessment)
     fallback = None
     if plan.settings is not None:
         from .llm import acompose_llm
@@ -112,14 +115,15 @@ class _Plan:
 
     @classmethod
     def make(cls, account: Account, kind: str | None, channel: str | None, backend: str,
-             policy: Policy | str | None, as_of: date | None, settings: Settings | None) -> _Plan:
+             policy: Policy | str | None, as_of: date | None, settings: Settings | None,
+             assessment: Assessment | None = None) -> _Plan:
         if backend not in BACKENDS:
             raise InputError(f"unknown backend {backend!r}; valid: {', '.join(BACKENDS)}",
                              field="backend")
         from .analysis import analyze
 
         policy = policy if isinstance(policy, Policy) else load_policy(policy)
-        assessment = analyze(account, policy, as_of)
+        assessment = assessment or analyze(account, policy, as_of)
         kind, channel = choose_kind(assessment, kind, channel)
         skipped = None
         if backend != "offline":

@@ -115,3 +115,16 @@ def test_as_of_and_policy_are_applied(acme):
                    policy="saas")
     assert result.assessment.tier == 4 and result.report.policy == "saas"
     assert compose.BACKENDS == ("auto", "offline", "llm")
+
+
+def test_an_assessment_the_caller_already_has_is_not_worked_out_again(acme, monkeypatch):
+    from drafter import analysis
+
+    expected = draft(acme, backend="offline")
+
+    def analysed_again(*args, **kwargs):
+        raise AssertionError("the account was analysed again")
+
+    monkeypatch.setattr(analysis, "analyze", analysed_again)
+    assert draft(acme, backend="offline", assessment=expected.assessment) == expected
+    assert asyncio.run(adraft(acme, backend="offline", assessment=expected.assessment)) == expected
