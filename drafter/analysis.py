@@ -15,11 +15,11 @@ from typing import Any, NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .models import Account, Assessment, Signal
+from .models import Account, Assessment
 from .money import format_money
 from .policy import Policy, load_policy
-from .signals import (ACCELERATION, PATIENCE, PromiseOutcome, detect_with_cues, late_disputes,
-                      promise_outcomes, unanswered_contacts)
+from .signals import (ACCELERATION, PATIENCE, PromiseOutcome, late_disputes, promise_outcomes, signal_data,
+                      unanswered_contacts)
 
 __all__ = ["analyze", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
 
@@ -53,7 +53,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
     factors = {"value": _value(facts), "history": _history(facts), "context": _context(facts),
                "risk": _risk(facts)}
     approach, approach_reason = _approach(facts, factors)
-    tone = _tone(facts.tier, approach, factors["history"]["level"], bool(facts.signal_ids & _PATIENCE))
+    tone = _tone(facts.tier, approach, factors["history"]["level"], bool(facts.patience))
     sender_role = _sender_role(facts.tier, approach)
     recipients, cc = _addressees(facts, approach, sender_role)
     # One validation of plain data builds every nested model at once: much faster than one by one.
@@ -126,13 +126,15 @@ class _Facts:
     balances: dict[str, Decimal]
     overdue_balances: dict[str, Decimal]
     currency: str | None
-    signals: list[Signal]
+    signals: list[dict[str, str]]  # the fields of each Signal
     signal_ids: set[str]
+    patience: list[str]  # the patience signal ids, sorted
+    acceleration: list[str]  # the acceleration signal ids, sorted
     outcomes: list[PromiseOutcome]
+    unanswered: list[int]  # our contacts since the customer last answered (see unanswered_contacts)
     open_disputes: dict[str, date]  # invoice number -> opened
     late_dispute_indexes: set[int]
     cues: set[str]
-    recovering: bool
     write_off_review: bool
     last_outbound: date | None  # our latest contact (not a note) up to as_of
     still_ordering: tuple[bool | None, str | None]  # whether they still buy from us, and the fact
@@ -150,8 +152,7 @@ class _Facts:
             statuses.append(_Status(invoice.number, invoice.currency, invoice.amount, balance, invoice.due,
                                     days, policy.tier_for(days), disputed, disputed))
         statuses.sort(key=lambda s: (-s.days_past_due, s.number))
-        active = [s for s in statuses if not s.paused]
-        oldest = active[0] if active else None
+        oldest = next((s for s in statuses if not s.paused), None)
         days_past_due = max(oldest.days_past_due, 0) if oldest else 0
         balances: dict[str, Decimal] = {}
         overdue: dict[str, Decimal] = {}
@@ -161,19 +162,23 @@ class _Facts:
                 overdue[status.currency] = overdue.get(status.currency, _NOTHING) + status.balance
         currencies = set(balances) or {i.currency for i in account.invoices}
         outcomes = promise_outcomes(account, as_of)
-        signals, cues = detect_with_cues(account, as_of, outcomes)
-        facts = cls(
+        unanswered = unanswered_contacts(account.communications, as_of)
+        signals, cues = signal_data(account, as_of, outcomes, unanswered)
+        signal_ids = {s["id"] for s in signals}
+        return cls(
             account=account, policy=policy, as_of=as_of, statuses=statuses, oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
-            signals=signals, signal_ids={s.id for s in signals}, outcomes=outcomes, open_disputes=open_disputes,
-            late_dispute_indexes={i for i, _ in late_disputes(account)}, cues=cues,
-            recovering=_recovering(account, as_of), write_off_review=False,
+            signals=signals, signal_ids=signal_ids, patience=sorted(signal_ids & _PATIENCE),
+            acceleration=sorted(signal_ids & _ACCELERATION), outcomes=outcomes, unanswered=unanswered,
+            open_disputes=open_disputes,
+            late_dispute_indexes={i for i, _ in late_disputes(account)} if account.disputes else set(),
+            cues=cues,
+            write_off_review=(days_past_due >= policy.tiers.write_off_days
+                              and not _recovering(account, as_of)),
             last_outbound=_last_outbound(account, as_of),
             still_ordering=_still_ordering(account, as_of, days_past_due),
         )
-        facts.write_off_review = (days_past_due >= policy.tiers.write_off_days and not facts.recovering)
-        return facts
 
     def money(self, amount: Decimal, currency: str | None = None) -> str:
         return format_money(amount, currency or self.currency or "USD")
@@ -182,8 +187,10 @@ class _Facts:
         """Amounts per currency in words, never added across currencies: "$1.00 + €2.00"."""
         if not by_currency:
             return self.money(_NOTHING)
+        if len(by_currency) == 1:
+            [(currency, amount)] = by_currency.items()
+            return format_money(amount, currency)
         return " + ".join(format_money(v, c) for c, v in sorted(by_currency.items()))
-
 
 
 def _last_outbound(account: Account, as_of: date) -> date | None:
@@ -277,7 +284,7 @@ def _history(facts: _Facts) -> dict[str, Any]:
     late_days = [d for _, d in lateness]
     on_time_rate = (sum(1 for d in late_days if d <= ON_TIME_GRACE_DAYS) / len(late_days)) if late_days else None
     avg_late = (sum(max(d, 0) for d in late_days) / len(late_days)) if late_days else None
-    explained = "temporary_issue" in facts.cues or bool(facts.signal_ids & _PATIENCE)
+    explained = "temporary_issue" in facts.cues or bool(facts.patience)
     trend, trend_fact = _trend(late_days, on_time_rate, avg_late, facts.days_past_due, explained)
     outcomes = facts.outcomes
     kept = sum(1 for o in outcomes if o.outcome == "kept")
@@ -352,17 +359,17 @@ def _context(facts: _Facts) -> dict[str, Any]:
     ordering, ordering_fact = facts.still_ordering
     if ordering_fact:
         facts_out.append(ordering_fact)
-    unanswered = unanswered_contacts(facts.account.communications, facts.as_of)
+    unanswered = facts.unanswered
     if unanswered:
         facts_out.append(f"{len(unanswered)} outbound contact(s) unanswered since the last reply")
     if "temporary_issue" in facts.cues:
         facts_out.append("they describe a passing problem (systems, approvals, cash flow)")
     if "vague_promise" in facts.cues and "specific_payment_date" not in ids:
         facts_out.append("vague commitments without a date")
-    patience = sorted(ids & _PATIENCE)
+    patience = facts.patience
     if patience:
         facts_out.append("patience signals: " + ", ".join(patience))
-    acceleration = sorted(ids & _ACCELERATION)
+    acceleration = facts.acceleration
     if acceleration:
         facts_out.append("acceleration signals: " + ", ".join(acceleration))
 
@@ -451,7 +458,7 @@ def _risk(facts: _Facts) -> dict[str, Any]:
 def _approach(facts: _Facts, factors: dict[str, Any]) -> tuple[str, str]:
     value, history = factors["value"]["level"], factors["history"]["level"]
     ids = facts.signal_ids
-    acceleration = sorted(ids & _ACCELERATION)
+    acceleration = facts.acceleration
     paused = [s.number for s in facts.statuses if s.paused]
     if paused and not facts.overdue_balances:
         late = facts.late_dispute_indexes

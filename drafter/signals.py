@@ -14,6 +14,7 @@ and where it came from ("communications[3]", "promises[0]", "notes[1]").
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from .money import format_money
 
 __all__ = ["PATIENCE", "ACCELERATION", "SIGNAL_IDS", "GOING_DARK_CONTACTS", "TEXT_WINDOW_DAYS",
            "PromiseOutcome", "promise_outcomes", "unanswered_contacts", "late_disputes", "is_customer_voice",
-           "text_signals", "text_cues", "detect", "detect_with_cues"]
+           "text_signals", "text_cues", "detect", "detect_with_cues", "signal_data"]
 
 PATIENCE = ("proactive_contact", "specific_payment_date", "partial_payment", "transparency")
 ACCELERATION = ("going_dark", "broken_promise", "new_dispute_on_old_invoice", "operational_red_flags",
@@ -126,6 +127,12 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
                       "process", "queue", "will", "asap", "any day", "check", "waiting"),
 }
 
+# A payment date also needs a digit or one of these words: every alternative of `_WHEN` holds one.
+# The check is exact only where the patterns run on the lower-cased text (see `_fold`).
+_DATE_KEY = "payment_date_when"
+_DATE_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "run", "tomorrow", "tonight", "end of")
+_DIGIT = re.compile(r"\d")
+
 # The customer's own words only (a reminder we sent that names a date is not their commitment).
 _CUSTOMER_VOICE_ONLY = {"specific_payment_date", "transparency", "vendor_prioritization"}
 
@@ -210,9 +217,11 @@ def is_customer_voice(comm: Communication) -> bool:
 
 def _excerpt(text: str, start: int, end: int, limit: int = 140) -> str:
     """The sentence around text[start:end], trimmed to `limit` characters."""
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n", "; "))
+    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start),
+               text.rfind("\n", 0, start), text.rfind("; ", 0, start))
     left = 0 if left < 0 else left + 2
-    right_candidates = [i for i in (text.find(mark, end) for mark in (". ", "! ", "? ", "\n", "; ")) if i >= 0]
+    right_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end),
+                                    text.find("\n", end), text.find("; ", end)) if i >= 0]
     right = min(right_candidates) + 1 if right_candidates else len(text)
     sentence = text[left:right].strip()
     if len(sentence) > limit:
@@ -253,8 +262,9 @@ def _trigger_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """One pattern that finds, at every position of a text, the longest trigger word starting there,
     and for each trigger word the keys it lets through: its own, and those of the shorter trigger
     words it starts with (they occur at the same position)."""
-    words = {word for triggers in _TRIGGERS.values() for word in triggers}
-    keys_by_word = {word: frozenset(key for key, triggers in _TRIGGERS.items()
+    words_by_key = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
+    words = {word for triggers in words_by_key.values() for word in triggers}
+    keys_by_word = {word: frozenset(key for key, triggers in words_by_key.items()
                                     if any(word.startswith(t) for t in triggers)) for word in words}
     # a lookahead finds overlapping words ("sending" holds "send" and "end"); written as a trie,
     # the alternation checks each position in a few steps instead of one per word
@@ -281,8 +291,8 @@ def _trie_pattern(words: set[str]) -> str:
 
 
 def _candidates(lowered: str) -> frozenset[str]:
-    """The pattern keys whose trigger words occur in `lowered`: a text holding none of a key's words
-    cannot match its pattern."""
+    """The pattern keys whose trigger words occur in `lowered` (and `_DATE_KEY` for a date word): a
+    text holding none of a key's words cannot match its pattern."""
     finder, keys_by_word = _trigger_finder()
     found = set(finder.findall(lowered))
     if not found:
@@ -307,6 +317,8 @@ def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str])
             continue
         if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
             continue
+        if signal_id == "specific_payment_date" and not _may_name_a_date(text, candidates):
+            continue
         for match in _pattern(signal_id, text.ignore_case).finditer(folded):
             if signal_id == "specific_payment_date" and _NEGATION.search(
                     folded[max(0, match.start() - 30):match.start()].lower()):
@@ -314,6 +326,10 @@ def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str])
             found.append((signal_id, _excerpt(text.text, match.start(), match.end())))
             break
     return found
+
+
+def _may_name_a_date(text: _Folded, candidates: frozenset[str]) -> bool:
+    return text.ignore_case or _DATE_KEY in candidates or _DIGIT.search(text.folded) is not None
 
 
 def text_cues(text: str) -> set[str]:
@@ -337,23 +353,35 @@ def detect_with_cues(account: Account, as_of: date,
                      outcomes: list[PromiseOutcome] | None = None) -> tuple[list[Signal], set[str]]:
     """`detect`, and the context cues (see `text_cues`) of the customer's recent words and the notes,
     found in the same reading of each text."""
-    signals: list[Signal] = []
-    signals += _partial_payments(account)
+    signals, cues = signal_data(account, as_of, outcomes)
+    return [Signal(**signal) for signal in signals], cues
+
+
+def signal_data(account: Account, as_of: date, outcomes: list[PromiseOutcome] | None = None,
+                unanswered: list[int] | None = None) -> tuple[list[dict[str, str]], set[str]]:
+    """`detect_with_cues` with each signal as the fields of a `Signal` (for a caller that validates
+    them as part of a larger model). `outcomes` and `unanswered` (see `promise_outcomes` and
+    `unanswered_contacts`) are computed here unless given."""
+    if outcomes is None:
+        outcomes = promise_outcomes(account, as_of)
+    if unanswered is None:
+        unanswered = unanswered_contacts(account.communications, as_of)
+    signals = _partial_payments(account)
     signals += _proactive_contacts(account, as_of)
-    signals += _broken_promises(outcomes if outcomes is not None else promise_outcomes(account, as_of))
-    signals += _going_dark(account, as_of)
+    signals += _broken_promises(outcomes)
+    signals += _going_dark(account, unanswered)
     signals += _late_disputes(account)
     text_found, cues = _text(account, as_of)
     signals += text_found
     return _dedupe(signals), cues
 
 
-def _signal(signal_id: str, evidence: str, source: str) -> Signal:
+def _signal(signal_id: str, evidence: str, source: str) -> dict[str, str]:
     kind = "patience" if signal_id in PATIENCE else "acceleration"
-    return Signal(id=signal_id, kind=kind, evidence=evidence, source=source)
+    return {"id": signal_id, "kind": kind, "evidence": evidence, "source": source}
 
 
-def _partial_payments(account: Account) -> list[Signal]:
+def _partial_payments(account: Account) -> list[dict[str, str]]:
     out = []
     for index, invoice in enumerate(account.invoices):
         balance = invoice.open_balance
@@ -367,7 +395,7 @@ def _partial_payments(account: Account) -> list[Signal]:
     return out
 
 
-def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
+def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
     """Inbound contacts in the current episode with no outbound contact in the days before."""
     open_dues = [i.due for i in account.invoices if i.open_balance > 0]
     if not open_dues:
@@ -382,8 +410,9 @@ def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
             continue
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
             continue  # raising a problem with the invoice is not goodwill about paying it
-        quiet_from = comm.date - timedelta(days=PROACTIVE_QUIET_DAYS)
-        if not any(quiet_from <= d <= comm.date for d in outbound_dates):
+        # unprompted: the first outbound contact since the quiet days began came after this one
+        first = bisect.bisect_left(outbound_dates, comm.date - timedelta(days=PROACTIVE_QUIET_DAYS))
+        if first == len(outbound_dates) or outbound_dates[first] > comm.date:
             what = comm.summary or f"{comm.channel} from the customer"
             out.append(_signal("proactive_contact",
                                f"{comm.date}: they got in touch before we chased ({_clip(what)})",
@@ -391,12 +420,11 @@ def _proactive_contacts(account: Account, as_of: date) -> list[Signal]:
     return out
 
 
-def _broken_promises(outcomes: list[PromiseOutcome]) -> list[Signal]:
+def _broken_promises(outcomes: list[PromiseOutcome]) -> list[dict[str, str]]:
     return [_signal("broken_promise", o.reason, f"promises[{o.index}]") for o in outcomes if o.outcome == "broken"]
 
 
-def _going_dark(account: Account, as_of: date) -> list[Signal]:
-    run = unanswered_contacts(account.communications, as_of)
+def _going_dark(account: Account, run: list[int]) -> list[dict[str, str]]:
     if len(run) < GOING_DARK_CONTACTS:
         return []
     comms = [account.communications[i] for i in run]
@@ -419,7 +447,7 @@ def late_disputes(account: Account) -> list[tuple[int, int]]:
     return out
 
 
-def _late_disputes(account: Account) -> list[Signal]:
+def _late_disputes(account: Account) -> list[dict[str, str]]:
     out = []
     for index, days_late in late_disputes(account):
         dispute = account.disputes[index]
@@ -430,7 +458,7 @@ def _late_disputes(account: Account) -> list[Signal]:
     return out
 
 
-def _text(account: Account, as_of: date) -> tuple[list[Signal], set[str]]:
+def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]]:
     """Signals in recent communications and in the notes; cues in the customer's recent words and
     in the notes."""
     out = []
@@ -466,15 +494,18 @@ def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def _dedupe(signals: list[Signal]) -> list[Signal]:
+def _dedupe(signals: list[dict[str, str]]) -> list[dict[str, str]]:
     """Signals about separate facts (each broken promise, partly paid invoice, late dispute) are all
     kept; of the others only the latest of each id, which is the one a collector needs. Patience
     signals come first."""
-    latest: dict[str, Signal] = {}
+    latest: dict[str, dict[str, str]] = {}
     kept = []
     for signal in signals:
-        if signal.id in _PER_FACT:
+        if signal["id"] in _PER_FACT:
             kept.append(signal)
         else:
-            latest[signal.id] = signal
-    return sorted(kept + list(latest.values()), key=lambda s: _RANK[s.id])
+            latest[signal["id"]] = signal
+    kept += latest.values()
+    if len(kept) > 1:
+        kept.sort(key=lambda s: _RANK[s["id"]])
+    return kept

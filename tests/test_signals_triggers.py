@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from drafter.signals import _TRIGGERS, _candidates
+from drafter.signals import _DATE_KEY, _DATE_WORDS, _TRIGGERS, _candidates, text_signals
 
-WORDS = sorted({word for triggers in _TRIGGERS.values() for word in triggers})
+WORDS_BY_KEY = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
+WORDS = sorted({word for triggers in WORDS_BY_KEY.values() for word in triggers})
 
 
 def expected(lowered: str) -> set[str]:
-    return {key for key, triggers in _TRIGGERS.items() if any(word in lowered for word in triggers)}
+    return {key for key, triggers in WORDS_BY_KEY.items() if any(word in lowered for word in triggers)}
 
 
 # Pieces of trigger words run together make the overlaps that matter: "sending" holds "send" and
@@ -30,3 +32,16 @@ def test_overlapping_words_each_count():
     assert {"operational_red_flags", "transparency"} <= _candidates("walked out")
     assert _candidates("nothing here") == expected("nothing here")
     assert _candidates("") == frozenset()
+
+
+@pytest.mark.parametrize("text", [
+    "Payment goes out Monday.", "We pay on the 3rd.", "Paying tonight.", "Wire by end of day.",
+    "Payment run is Thursday.", "ACH on ３/４.", "PAYMENT ON FRIDAY, İstanbul office.",
+])
+def test_payment_dates_still_found_with_the_date_check(text):
+    assert [signal_id for signal_id, _ in text_signals(text)] == ["specific_payment_date"]
+
+
+def test_no_payment_date_without_a_date():
+    assert text_signals("They are paying the vendors who work with them first.")[0][0] == "vendor_prioritization"
+    assert not text_signals("Reminder sent with the payment link.")
