@@ -42,6 +42,11 @@ _DECIDER_ROLES = {"cfo", "ceo", "owner", "president", "controller", "coo", "foun
 _PATIENCE = frozenset(PATIENCE)
 _ACCELERATION = frozenset(ACCELERATION)
 _NOTHING = Decimal("0.00")
+_ZERO = Decimal(0)
+_SHARE_STEPS = (Decimal("0.05"), Decimal("0.10"))  # shares of our receivables that raise risk one, two steps
+_RISKY_SIGNALS = frozenset({"going_dark", "operational_red_flags"})
+_RED_FLAGS = frozenset({"operational_red_flags", "vendor_prioritization"})
+_REASSURING = frozenset({"specific_payment_date", "transparency"})
 
 
 def analyze(account: Account, policy: Policy | str | None = None, as_of: date | None = None) -> Assessment:
@@ -120,6 +125,7 @@ class _Facts:
     policy: Policy
     as_of: date
     statuses: list[_Status]
+    paused: list[str]  # the numbers of the invoices paused under dispute, oldest first
     oldest: _Status | None  # the oldest unpaid, undisputed invoice
     days_past_due: int
     tier: int
@@ -166,7 +172,8 @@ class _Facts:
         signals, cues = signal_data(account, as_of, outcomes, unanswered)
         signal_ids = {s["id"] for s in signals}
         return cls(
-            account=account, policy=policy, as_of=as_of, statuses=statuses, oldest=oldest,
+            account=account, policy=policy, as_of=as_of, statuses=statuses,
+            paused=[s.number for s in statuses if s.paused], oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
             signals=signals, signal_ids=signal_ids, patience=sorted(signal_ids & _PATIENCE),
@@ -204,8 +211,11 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
     explicit = account.customer.still_ordering
     if explicit is not None:
         return explicit, ("still placing orders" if explicit else "no longer placing orders")
-    recent = [i for i in account.invoices if 0 <= (as_of - i.issued).days <= STILL_ORDERING_DAYS]
-    if recent and days_past_due > 0:
+    if days_past_due <= 0:
+        return None, None
+    since = as_of - timedelta(days=STILL_ORDERING_DAYS)
+    recent = [i for i in account.invoices if since <= i.issued <= as_of]
+    if recent:
         newest = max(recent, key=lambda i: i.issued)
         return True, f"still ordering: {newest.number} issued {newest.issued}"
     return None, None
@@ -214,12 +224,16 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
 def _recovering(account: Account, as_of: date) -> bool:
     """A payment, a reply or a promise still pending in the recent past: a sign of recovery."""
     since = as_of - timedelta(days=RECOVERY_WINDOW_DAYS)
-    if any(since <= p.date <= as_of for p in account.payments):
-        return True
-    if any(since <= c.date <= as_of and (c.direction == "inbound" or c.responded)
-           for c in account.communications):
-        return True
-    return any(p.kept is None and p.promised_for >= as_of for p in account.promises)
+    for payment in account.payments:
+        if since <= payment.date <= as_of:
+            return True
+    for comm in account.communications:
+        if since <= comm.date <= as_of and (comm.direction == "inbound" or comm.responded):
+            return True
+    for promise in account.promises:
+        if promise.kept is None and promise.promised_for >= as_of:
+            return True
+    return False
 
 
 # ---- tier --------------------------------------------------------------------------------------
@@ -229,7 +243,7 @@ def _tier_range(policy: Policy, tier: int) -> str:
 
 
 def _tier_reason(facts: _Facts) -> str:
-    paused = [s.number for s in facts.statuses if s.paused]
+    paused = facts.paused
     paused_note = f"; {', '.join(paused)} paused under dispute" if paused else ""
     if facts.oldest is None:
         if paused:
@@ -282,14 +296,16 @@ def _history(facts: _Facts) -> dict[str, Any]:
     lateness = [(p.date, p.days_late) for p in account.payments if p.days_late is not None]
     lateness.sort()
     late_days = [d for _, d in lateness]
-    on_time_rate = (sum(1 for d in late_days if d <= ON_TIME_GRACE_DAYS) / len(late_days)) if late_days else None
-    avg_late = (sum(max(d, 0) for d in late_days) / len(late_days)) if late_days else None
+    on_time_rate = avg_late = None
+    if late_days:
+        on_time_rate = len([d for d in late_days if d <= ON_TIME_GRACE_DAYS]) / len(late_days)
+        avg_late = sum([d for d in late_days if d > 0]) / len(late_days)
     explained = "temporary_issue" in facts.cues or bool(facts.patience)
     trend, trend_fact = _trend(late_days, on_time_rate, avg_late, facts.days_past_due, explained)
     outcomes = facts.outcomes
-    kept = sum(1 for o in outcomes if o.outcome == "kept")
-    broken = sum(1 for o in outcomes if o.outcome == "broken")
-    pending = sum(1 for o in outcomes if o.outcome == "pending")
+    outcome_names = [o.outcome for o in outcomes]
+    kept, broken, pending = (outcome_names.count("kept"), outcome_names.count("broken"),
+                             outcome_names.count("pending"))
     rejected = [i for i, d in enumerate(account.disputes) if d.status == "rejected"]
     delay_disputes = len(set(rejected) | facts.late_dispute_indexes)
 
@@ -342,8 +358,8 @@ def _trend(late_days: list[int], on_time_rate: float | None, avg_late: float | N
     if len(late_days) < 4:
         return "unknown", None
     half = len(late_days) // 2
-    older = sum(max(d, 0) for d in late_days[:half]) / half
-    recent = sum(max(d, 0) for d in late_days[half:]) / (len(late_days) - half)
+    older = sum([d for d in late_days[:half] if d > 0]) / half
+    recent = sum([d for d in late_days[half:] if d > 0]) / (len(late_days) - half)
     if recent - older > TREND_DAYS:
         return "worsening", f"recent payments {recent:.0f} days late on average, earlier ones {older:.0f}"
     if older - recent > TREND_DAYS:
@@ -376,15 +392,15 @@ def _context(facts: _Facts) -> dict[str, Any]:
     excuses = "broken_promise" in ids or (
         "vague_promise" in facts.cues and "temporary_issue" not in facts.cues
         and "specific_payment_date" not in ids)
-    if any(s.paused for s in facts.statuses):
+    if facts.paused:
         level = "dispute"
     elif "going_dark" in ids:
         level = "avoiding_contact"
-    elif ids & {"operational_red_flags", "vendor_prioritization"}:
+    elif ids & _RED_FLAGS:
         level = "red_flags"
     elif excuses:
         level = "excuses"
-    elif "temporary_issue" in facts.cues or ids & {"specific_payment_date", "transparency"}:
+    elif "temporary_issue" in facts.cues or ids & _REASSURING:
         level = "temporary_issue"
     elif patience:
         level = "engaged"
@@ -408,14 +424,14 @@ def _risk(facts: _Facts) -> dict[str, Any]:
         score += 2
     elif facts.days_past_due >= starts[2]:
         score += 1
-    largest_overdue = max(facts.overdue_balances.values(), default=Decimal(0))
-    score += sum(1 for threshold in RISK_BALANCE if largest_overdue >= threshold)
+    largest_overdue = max(facts.overdue_balances.values(), default=_ZERO)
+    score += len([threshold for threshold in RISK_BALANCE if largest_overdue >= threshold])
 
     share = None
     if account.company_total_ar and facts.currency:
-        share = facts.balances.get(facts.currency, Decimal(0)) / account.company_total_ar
+        share = facts.balances.get(facts.currency, _ZERO) / account.company_total_ar
         facts_out.append(f"{share:.1%} of our total receivables")
-        score += 2 if share >= Decimal("0.10") else 1 if share >= Decimal("0.05") else 0
+        score += len([step for step in _SHARE_STEPS if share >= step])
 
     security = []
     if terms.personal_guarantee:
@@ -441,7 +457,7 @@ def _risk(facts: _Facts) -> dict[str, Any]:
     if exposure:
         facts_out.append("ongoing exposure: still buying on credit while overdue")
         score += 1
-    score += len(facts.signal_ids & {"going_dark", "operational_red_flags"})
+    score += len(facts.signal_ids & _RISKY_SIGNALS)
     level = "high" if score >= 4 else "medium" if score >= 2 else "low"
     return dict(level=level, facts=facts_out, metrics={
         "open_balances": facts.balances, "overdue_balances": facts.overdue_balances,
@@ -459,7 +475,7 @@ def _approach(facts: _Facts, factors: dict[str, Any]) -> tuple[str, str]:
     value, history = factors["value"]["level"], factors["history"]["level"]
     ids = facts.signal_ids
     acceleration = facts.acceleration
-    paused = [s.number for s in facts.statuses if s.paused]
+    paused = facts.paused
     if paused and not facts.overdue_balances:
         late = facts.late_dispute_indexes
         caution = " (raised late: resolve it quickly and hold to the timeline after)" if late else ""
@@ -581,6 +597,8 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> dict[st
 
 def _unanswered_disputes(facts: _Facts) -> list[str]:
     """Open disputes we have not written about since they were opened."""
+    if not facts.open_disputes:
+        return []
     return sorted(number for number, opened in facts.open_disputes.items()
                   if not any(c.direction == "outbound" and c.date >= opened
                              for c in facts.account.communications))
@@ -645,13 +663,13 @@ def _flag(id: str, message: str) -> dict[str, str]:
 def _flags(facts: _Facts, factors: dict[str, Any]) -> list[dict[str, str]]:
     account, terms = facts.account, facts.account.terms
     flags = []
-    if all(s.days_past_due <= 0 for s in facts.statuses):
+    if not facts.statuses or facts.statuses[0].days_past_due <= 0:  # the first is the latest
         flags.append(_flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
                                                          "most a courtesy reminder."))
     if len(facts.balances) > 1:
         flags.append(_flag(id="mixed_currency", message=f"Balances in {', '.join(sorted(facts.balances))} "
                           "are shown per currency and never added together."))
-    for status in facts.statuses:
+    for status in facts.statuses if facts.paused else ():
         if status.paused:
             flags.append(_flag(id="invoice_paused", message=f"{status.number} is under dispute since "
                               f"{facts.open_disputes[status.number]}: leave it out of any demand."))

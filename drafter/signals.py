@@ -54,6 +54,7 @@ _WHEN = (
 _PAY = (r"\b(?:pay(?:s|ing|ment|ments)?|wir(?:e|es|ed|ing)|checks?|cheques?|ach|transfers?|remit\w*"
         r"|funds?|releas(?:e|ed|ing)|send(?:ing)?|cut(?:ting)?|schedul(?:e|ed|ing)|process(?:ed|ing)?)\b")
 _GAP = r"[^.!?\n;]{0,60}?"
+_SENTENCE_BREAK = re.compile(r"[.!?;] |\n")
 _NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bunable\b|\bcannot\b|\bwithout\b)[^.!?]{0,25}$")
 
 # All patterns are written in lower case and matched against lower-cased text (see `_fold`).
@@ -185,9 +186,10 @@ def promise_outcomes(account: Account, as_of: date) -> list[PromiseOutcome]:
 
 
 def _promise_currency(account: Account, invoice_number: str | None) -> str:
-    for invoice in account.invoices:
-        if invoice.number == invoice_number:
-            return invoice.currency
+    if invoice_number is not None:
+        for invoice in account.invoices:
+            if invoice.number == invoice_number:
+                return invoice.currency
     return account.invoices[0].currency
 
 
@@ -217,12 +219,11 @@ def is_customer_voice(comm: Communication) -> bool:
 
 def _excerpt(text: str, start: int, end: int, limit: int = 140) -> str:
     """The sentence around text[start:end], trimmed to `limit` characters."""
-    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start),
-               text.rfind("\n", 0, start), text.rfind("; ", 0, start))
-    left = 0 if left < 0 else left + 2
-    right_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end),
-                                    text.find("\n", end), text.find("; ", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
+    left = 0
+    for mark in _SENTENCE_BREAK.finditer(text, 0, start):  # breaks never overlap: the last one counts
+        left = mark.start() + 2
+    mark = _SENTENCE_BREAK.search(text, end)
+    right = mark.start() + 1 if mark else len(text)
     sentence = text[left:right].strip()
     if len(sentence) > limit:
         lo = max(0, start - left - limit // 3)
