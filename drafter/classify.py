@@ -304,7 +304,7 @@ LEGAL_STRONG = _alt(
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
     r"garnish(?:ment|ee|ing)?", r"writ of", r"enforcement (?:action|proceedings|agents?|officers?)", r"bailiffs?", r"ccjs?", r"county court judge?ments?", r"(?:court|legal) papers", r"summons(?:es)?\b", r"served with (?:a |the )?(?:claim|writ|papers|notice)", r"legal (?:letter|notice|demand)s?",
     r"(?:initiate|commence|start|begin|file for|pursue) arbitration", r"arbitration proceedings",
-    r"(?:formal|recovery) proceedings", r"particulars of claim", r"claim form", r"(?:(?<=let\sa\s)|(?<=let\sthe\s)|(?<=front\sof\sa\s)|(?<=front\sof\sthe\s))(?:judge|court|magistrate)", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
+    r"(?:formal|recovery) proceedings", r"particulars of claim", r"claim form", r"(?:(?<=let\sa\s)|(?<=let\sthe\s)|(?<=front\sof\sa\s)|(?<=front\sof\sthe\s))(?:judge|court|magistrate)", r"(?:draft(?:ed|ing)?|prepar(?:ed|ing)) (?:the |a |our )?(?:complaint(?! (?:to|with|for) the (?:police|authorities|fraud squad))|claim form|lawsuit|suit|petition|court filing)", r"ready to file\b",
 )
 _rule_each("legal_action", "act", LEGAL_STRONG, "noun", r"\b")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
@@ -736,11 +736,16 @@ def _spans_between(norm: str, breaks: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
+# "Nothing about this will be shared": "this will" opens no new clause when a negative subject owns it.
+_NEGATIVE_SUBJECT = _c(r"\b(?:nothing|none|nobody|no one|neither|no part)(?: of| about| in| from| regarding)?\s*$")
+
+
 def _scope_start(norm: str, sentence_start: int, match_start: int) -> int:
     window_start = max(sentence_start, match_start - 160)
     last = window_start
     for barrier in BARRIER.finditer(norm, window_start, match_start):
-        last = barrier.end()
+        if not _NEGATIVE_SUBJECT.search(norm, max(window_start, barrier.start() - 24), barrier.start()):
+            last = barrier.end()
     return last
 
 
