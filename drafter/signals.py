@@ -340,6 +340,8 @@ def text_cues(text: str) -> set[str]:
 
 
 def _cues_in(text: _Folded, candidates: frozenset[str]) -> set[str]:
+    if candidates.isdisjoint(_CUE_PATTERNS):
+        return set()
     return {cue for cue in _CUE_PATTERNS
             if cue in candidates and _pattern(cue, text.ignore_case).search(text.folded)}
 
@@ -461,11 +463,24 @@ def _late_disputes(account: Account) -> list[dict[str, str]]:
 
 def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]]:
     """Signals in recent communications and in the notes; cues in the customer's recent words and
-    in the notes."""
+    in the notes. Of each text signal only the last one counts (see `_dedupe`), so the texts are
+    read from the last (notes come after communications) and an id found is not looked for again."""
     out = []
+    found: set[str] = set()
     cues: set[str] = set()
+    notes = account.notes
+    for index in reversed(range(len(notes))):
+        text = _fold(notes[index])
+        candidates = _candidates(text.lowered)
+        cues |= _cues_in(text, candidates)
+        for signal_id, excerpt in _signals_in(text, True, candidates - found):
+            found.add(signal_id)
+            out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
     since = as_of - timedelta(days=TEXT_WINDOW_DAYS)
-    for index, comm in enumerate(account.communications):
+    recent_since = as_of - timedelta(days=PATIENCE_WINDOW_DAYS)
+    comms = account.communications
+    for index in reversed(range(len(comms))):
+        comm = comms[index]
         if not comm.summary or not since <= comm.date <= as_of:
             continue
         text = _fold(comm.summary)
@@ -473,20 +488,14 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
         voice = is_customer_voice(comm)
         if voice:
             cues |= _cues_in(text, candidates)
-        recent = (as_of - comm.date).days <= PATIENCE_WINDOW_DAYS
-        for signal_id, excerpt in _signals_in(text, voice, candidates):
-            if signal_id in PATIENCE and not recent:
+        for signal_id, excerpt in _signals_in(text, voice, candidates - found):
+            if signal_id in PATIENCE and comm.date < recent_since:
                 continue
             if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
                 continue  # already counted from the structured `responded` flags
+            found.add(signal_id)
             out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
                                f"communications[{index}]"))
-    for index, note in enumerate(account.notes):
-        text = _fold(note)
-        candidates = _candidates(text.lowered)
-        cues |= _cues_in(text, candidates)
-        for signal_id, excerpt in _signals_in(text, True, candidates):
-            out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
     return out, cues
 
 

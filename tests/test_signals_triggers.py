@@ -45,3 +45,10 @@ def test_payment_dates_still_found_with_the_date_check(text):
 def test_no_payment_date_without_a_date():
     assert text_signals("They are paying the vendors who work with them first.")[0][0] == "vendor_prioritization"
     assert not text_signals("Reminder sent with the payment link.")
+
+
+def test_text_signals_keep_only_the_last_of_each_id():
+    # the reading of texts from the last one relies on it: no text signal is kept once per fact
+    from drafter.signals import _PER_FACT, _TEXT_PATTERNS
+
+    assert not _PER_FACT & set(_TEXT_PATTERNS)
