@@ -117,7 +117,7 @@ DATE = _alt(
     rf"the {ORDINAL}\b(?: of (?:{MONTH}|this month|next month|the month))?",
     r"\d{4}-\d{2}-\d{2}", r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     r"today", r"tonight", r"tomorrow",
-    r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)",
+    r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)", r"the (?:week|month) is out",
     r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
     r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
 )
@@ -245,7 +245,7 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
@@ -263,11 +263,13 @@ _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:hav
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:next |upcoming |following )?(?:(?:batch|round|load|lot|consignment|run) of )?(?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items|temps|workers|staff|crews?|drivers|labou?r|engineers|technicians))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
-_rule("suspension", r"(?P<act>cash (?:before|ahead of|prior to|with) (?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
-_rule("suspension", rf"(?P<act>(?:shame|pity) if)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly)\b")
+_rule("suspension", r"(?P<act>down tools)\b", "plain")
+_rule("suspension", r"(?P<act>(?:hate|shame|pity|wouldn't want|would not want)\b[^.!?]{0,50}?\b(?:can't|cannot|couldn't|unable to|no longer able to) (?:log ?in|sign in|access|order|place orders|get (?:deliveries|stock|parts)))", "plain")
+_rule("suspension", r"(?P<act>cash[- ](?:before|ahead of|prior to|with)[- ](?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
+_rule("suspension", rf"(?P<act>(?:shame|pity) if|hate for)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly|found (?:itself|themselves)|ended up|slipped)\b")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance|pro-?forma)(?: terms| basis| only| invoicing)?)")
 
 # ---- collections_agency --------------------------------------------------
@@ -323,7 +325,7 @@ _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:f
 BUREAU = _alt(
     r"(?:business |commercial |consumer )?credit (?:bureaus?|reporting (?:agenc(?:y|ies)|bureaus?|compan(?:y|ies))|reference agenc(?:y|ies)|rating agenc(?:y|ies)|agenc(?:y|ies))",
     r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
-    r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
+    r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"agenc(?:y|ies) (?:that|which|who) (?:score|scores|rate|rates|track|tracks|monitor|monitors|assess|assesses)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
 CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
 CREDIT_HARM = r"(?:go(?:es|ing)? (?:on|onto|into)|(?:added|placed|put|noted|recorded|listed) (?:on|to|in)|report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|(?<=at\s)risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
@@ -339,8 +341,10 @@ _rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature)|(?:signed|made out|written|taken out) in your (?:own )?name)")
 _rule("personal_guarantee", r"(?P<act>your (?:own )?(?:name|signature)) (?:is|was|'s|sits|appears) (?:on|under) (?:that|the|this|your) (?P<obj>guarant(?:ee|y))\b")
+_rule("personal_guarantee", rf"(?P<act>signed) (?:the|that|this|your|a) (?:personal )?(?P<obj>guarant(?:ee|y))\b{_gap(4)}(?:yourself|personally|in your own name)\b")
+_rule("personal_guarantee", rf"(?P<obj>your (?:own|personal|private) (?:assets|house|home|savings|property|money|wealth|bank accounts?))\b{_gap(4)}(?P<act>(?:look|looking) to|come after|coming after|go after|going after|pursue|pursuing|chase|chasing)\b")
 _rule("personal_guarantee", rf"(?P<act>come after|coming after|came after|go after|going after|pursue|pursuing|seek|seeking|recover\w*|collect\w*|look to|looking to)\b{_gap(4)}(?P<obj>your (?:own|personal|private) (?:assets|house|home|savings|property|money|wealth|bank accounts?))")
-_rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)")
+_rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)\b(?!\W+(?:isn't|is not|won't|will not|doesn't|does not)\b)")
 _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))", requires=("personally", "individually"))
 _rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
 
@@ -352,7 +356,7 @@ REPO_OBJ = _alt(
     r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
     r"devices", r"hardware", r"laptops?", r"kit", r"gear", r"assets", r"pumps?", r"heaters?", r"modules?", r"pallets?",
     r"telehandlers?", r"mixers?", r"rollers?", r"compactors?", r"welders?", r"(?:light )?towers?", r"chillers?", r"dumpers?", r"graders?",
-    r"plant", r"attachments?", r"(?:hired|rented|leased|rental|hire) (?:items|stuff|things|property)",
+    r"plant", r"attachments?", r"racking", r"shelving", r"kiosks?", r"(?:card |payment )?terminals", r"fixtures", r"fittings", r"(?:hired|rented|leased|rental|hire) (?:items|stuff|things|property)",
     r"(?:anything|everything|whatever) (?:of ours|belonging to us|we (?:supplied|own|hired out|rented out))", r"vans?", r"tractors?", r"cabins?", r"site (?:cabins?|offices?)", r"portable (?:toilets?|buildings?)",
 )
 REPO_ACT = _alt(
@@ -379,7 +383,8 @@ _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:tru
 
 # The goods move back to us: "the kit comes back to us", "the printers go back on our truck", "revert to us".
 RETURN_TO_US = r"(?:come|comes|coming|go|goes|going|revert|reverts|reverting|return|returns|returning|pass|passes) (?:straight |right )?back (?:to (?:us|our|the depot|the yard)|on(?:to)? our|in our)|(?:revert|reverts|reverting|return|returns|returning|(?<=be\s)returned) (?:to us|to our (?:depot|yard|stock|fleet|warehouse))"
-_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:(?:will|'ll|would|shall|must|then|simply|just) )?(?:be )?(?P<act>{RETURN_TO_US})")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(6)}(?:(?:will|'ll|would|shall|must|then|simply|just) )?(?:be )?(?P<act>{RETURN_TO_US})")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:is|are|remain|remains|stay|stays) (?:still )?(?P<act>(?:our|the company's) (?:own )?property)\b")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |'ll |shall |are going to |is going to )(?:be |come |go )?(?P<act>off (?:your|the) (?:site|job|premises|yard|project|hands))\b")
 _rule("repossession", r"(?P<obj>lorr(?:y|ies)|trucks?|vans?|crews?|drivers?|team|low-?loaders?)\b(?: \w+){0,2}? (?:at|outside|to) your (?:\w+ )?(?:gate|door|site|yard|premises|depot|office|job) to (?P<act>(?:pick|collect|take|load|grab|clear) (?:up )?(?:everything|it all|the lot|all of it|all our|all the)(?: up| back| away)?)")
 _rule("repossession", rf"(?P<act>(?:possession|ownership|title|custody)) (?:of|to|over) (?:the |our |your |all |any |these |those )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:will |would |shall |then )?(?:revert|reverts|return|returns|pass back|passes back|go back|goes back|come back|comes back|never passed|has not passed|hasn't passed|remains with us|stays with us|remain with us|stay with us)", "plain")
@@ -407,10 +412,11 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
+    r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
-FEE_CANCEL = _c(r"\b(?:waiv\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
+FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
@@ -437,7 +443,7 @@ URGENCY = _alt(
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
-    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this",
+    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this", r"(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?) (?:today|now|immediately|this week)",
     r"(?:straight |right )?to the top of (?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)",
@@ -449,7 +455,9 @@ URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|str
 # ---- abusive -------------------------------------------------------------
 INSULT = _alt(
     r"incompeten(?:t|ce|cy)", r"useless", r"pathetic", r"idiot\w*", r"stupid\w*", r"moron\w*", r"clowns?", r"lazy", r"laziness", r"deadbeats?",
-    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"laughable", r"amateur\w*",
+    r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"(?:haven't|hasn't|don't|doesn't|lack|lacks) (?:got )?the (?:brains?|sense|wits?|intelligence|competence|nous) to",
+    r"(?:in|using) small words", r"read it slowly", r"takes the (?:biscuit|cake)", r"a (?:child|toddler|five-year-old|monkey|chimp) could", r"shambolic", r"too (?:complicated|difficult|hard) for you",
+    r"what part of\b[^.!?]{0,40}\b(?:don't you|do you not|is too|are you)", r"cut out for (?:running|run|this|business|the job)", r"laughable", r"amateur\w*",
     r"clueless", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
     r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
     r"excuses", r"grow up", r"get your act together", r"shame on you", r"obtuse", r"dimwit\w*", r"halfwits?", r"nitwits?", r"imbeciles?", r"numpt(?:y|ies)", r"muppets?",
@@ -460,12 +468,12 @@ INSULT = _alt(
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
-SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with)\b")
+SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
 _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
 # ---- criminal_threat -----------------------------------------------------
-POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
+POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
 _rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
 _rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?))\b", "plain")
 _rule("criminal_threat", r"(?:(?<=to\sthe\s)|(?<=with\sthe\s))(?P<obj>police|fraud squad|authorities|prosecutors?)\b")
@@ -492,7 +500,9 @@ VIOLENCE = _alt(
     r"(?:we're|we are|i'm|i am) watching (?:you|your)", r"keep(?:ing)? an eye on (?:you|your (?:family|house|home|kids|children))", r"sort (?:you|your \w+) out",
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
     r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
-    r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?:deal|deals|dealt|dealing) with (?:\w+ ){0,3}?the old[- ]fashioned way",
+    r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?:deal|deals|dealt|dealing) with (?:\w+ ){0,3}?the old[- ]fashioned way", r"(?:come|coming|go|going|be) (?:round|around|over) (?:to )?(?:your|his|her|their) (?:house|home|place|flat)",
+    r"(?:won't|will not|isn't|is not) (?:be )?for a (?:friendly )?(?:chat|cup of tea|coffee)", r"(?:windows?|glass) (?:\w+ ){0,2}?(?:up )?off the (?:pavement|floor|ground|street)",
+    r"(?:find|found) (?:yourself|yourselves|himself|herself) (?:\w+ ){0,2}?(?:a )?(?:hospital|ambulance|a&e|stitches)", r"(?:you've|you have) got (?:kids|children|little ones)\b", r"(?:be|come|coming|pop|popping) (?:round|over|by) with (?:a (?:couple|few) of |some )?(?:mates|lads|friends|the boys|the lads)",
     r"(?:shouldn't|should not|don't want to|do not want to|wouldn't want to|would not want to) (?:be )?(?:mak(?:e|ing)|start(?:ing)?) enemies", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
     r"pay (?:you|your (?:\w+ )?(?:office|home|house|family|site|yard|warehouse|depot|shop|premises|place)) a (?:little |late-night |night-time |personal |surprise )?visit",
     r"(?:unexpected|unwelcome|uninvited|late-night|night-time|surprise|unannounced) (?:visits?|visitors?|callers?|guests?)",
@@ -526,7 +536,7 @@ _THIRD_PARTY_WORDS = (
     "sector", "market", "association",
 )
 THIRD_PARTY = _alt(
-    r"(?:(?<=your\s)|(?<=other\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
+    r"(?:(?<=your\s)|(?<=other\s)|(?<=mutual\s)|(?<=shared\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
     r"(?<=the\s)(?:main|general|principal|head|lead) contractor", r"(?:trade|industry|business|professional) (?:bod(?:y|ies)|federation)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
@@ -542,7 +552,8 @@ TELL = _alt(
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(4)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear(?:ing)?|know|learn|find out|be told|be informed|be warned|see|read|interested|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
-_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies))\b", "plain")
+_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies)|people (?:talk|gossip) (?:at|in|around|across) (?:the )?(?:\w+ )?(?:trade|industry|shows?|conferences?|events?|expos?|fairs?|market|sector|club|chamber|circles))\b", "plain")
+_rule("public_shaming", rf"(?P<act>make sure|ensure)\b{_gap(4)}(?P<obj>{THIRD_PARTY}){_gap(6)}(?:know|hear|find out|are aware|learn)\b")
 _rule("public_shaming", rf"(?P<act>hate|wouldn't want|would not want|don't want|do not want|shame|pity)\b{_gap(3)}(?:for )?(?P<obj>{THIRD_PARTY}) to (?:find out|hear|learn|know|discover|see|read)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|(?:one|1|single|two|2)[- ]star (?:rating|review)s?|(?:as|listed as|flagged as|named as) an? (?:bad|slow|late|non-?|problem)[- ]?payer|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
@@ -558,18 +569,18 @@ SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w
 
 INVERTED_CUE = _c(
     r"(?:no longer|not (?:be )?(?:able|in a position) to|unable to|cannot|can't|can not|won't be able to|"
-    r"(?:can't|cannot|won't|not) continue to|no further|(?:told|instructed|asked) not to)\W+(?:\w+\W+){0,4}?$"
+    r"(?:can't|cannot|won't|not) continue to|no further|(?:won't|will not) be|(?:told|instructed|asked) not to)\W+(?:\w+\W+){0,4}?$"
 )
 NEGATION = _c(
     r"\b\w*n't\b|\b(?:not|never|no|nothing|none|neither|nor|nobody|without|cannot|nowhere)\b"
 )
 NEGATION_EXEMPT_AFTER = _c(
     r"\s*(?:later than|rocket science|even\b|(?:make|force|push) (?:us|me)\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
-    r"wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
+    r"(?:\w+ )?cut out for|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
     r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
 )
-VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage)\b")
+VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up)\b")
 NO_PAYMENT = _c(r"(?<=no|ut)\s*(?:(?:intention|intent|plan|plans|means|way|attempt|sign|effort|ability|money|funds) (?:of|to) )?(?:\w+ )?(?:payment|paying|pay|response|reply|word|funds|remittance|contact|agreement)\b")
 NEGATION_EXEMPT_BEFORE = _c(r"(?:rather|prefer|hope|hoping|hoped|trust|hate|hating|would like|'d like|want|wish)\W+(?:\w+\W+){0,3}?$")
 STRONG_NEGATION = _c(
@@ -591,7 +602,7 @@ REPORTED_VERB = _c(
 )
 REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
 REPORTED_OTHER = _c(
-    r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|(?:worried|concerned|concern|concerns|anxious|afraid|fears?|worries) (?:about|that|regarding|over)\b|"
+    r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|(?:worried|concerned|concern|concerns|anxious|(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)afraid|fears?|worries) (?:about|that|regarding|over)\b|"
     r"as discussed with your\b"
 )
 _REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
