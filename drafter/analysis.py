@@ -32,6 +32,11 @@ STILL_ORDERING_DAYS = 45  # an invoice issued this recently means the customer s
 LIEN_WARNING_DAYS = 30
 RECENT_PROMISE_DAYS = 30  # a promise broken longer ago than this is history, not the next topic
 FOLLOW_UP_DAYS = {0: 0, 1: 7, 2: 5, 3: 4, 4: 3}  # days to wait after our last contact, by tier
+_FOLLOW_UP = {tier: timedelta(days=days) for tier, days in FOLLOW_UP_DAYS.items()}
+_STILL_ORDERING = timedelta(days=STILL_ORDERING_DAYS)
+_RECOVERY_WINDOW = timedelta(days=RECOVERY_WINDOW_DAYS)
+_ONE_DAY = timedelta(days=1)
+_COURTESY_NOTICE = timedelta(days=3)  # a courtesy note goes out this long before the due date
 
 APPROACH_INTENSITY = {"pause_dispute": 0, "patience": 1, "direct_conversation": 2,
                       "standard_escalation": 2, "accelerated_escalation": 3}
@@ -213,7 +218,7 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
         return explicit, ("still placing orders" if explicit else "no longer placing orders")
     if days_past_due <= 0:
         return None, None
-    since = as_of - timedelta(days=STILL_ORDERING_DAYS)
+    since = as_of - _STILL_ORDERING
     recent = [i for i in account.invoices if since <= i.issued <= as_of]
     if recent:
         newest = max(recent, key=lambda i: i.issued)
@@ -223,7 +228,7 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
 
 def _recovering(account: Account, as_of: date) -> bool:
     """A payment, a reply or a promise still pending in the recent past: a sign of recovery."""
-    since = as_of - timedelta(days=RECOVERY_WINDOW_DAYS)
+    since = as_of - _RECOVERY_WINDOW
     for payment in account.payments:
         if since <= payment.date <= as_of:
             return True
@@ -582,7 +587,7 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> dict[st
                         for c in account.communications)
         if confirmed:
             return _action(f"check that {pending[-1].reason} arrived; thank {who} or follow up",
-                           "promise_confirmation", "email", promise.promised_for + timedelta(days=1))
+                           "promise_confirmation", "email", promise.promised_for + _ONE_DAY)
         return _action(f"confirm in writing to {who}: {pending[-1].reason}", "promise_confirmation",
                        "email", as_of)
     latest = max(outcomes, key=lambda o: account.promises[o.index].made_on, default=None)
@@ -614,7 +619,7 @@ def _tier_action(facts: _Facts, approach: str, who: str) -> dict[str, Any]:
         return _action("nothing to collect", "upcoming_reminder", "email", facts.as_of)
     about = f"{oldest.number} ({facts.money(oldest.balance, oldest.currency)}"
     if tier == 0:
-        due = max(facts.as_of, oldest.due - timedelta(days=3))
+        due = max(facts.as_of, oldest.due - _COURTESY_NOTICE)
         return _action(f"send {who} a courtesy note before {about} falls due on {oldest.due})",
                        "upcoming_reminder", "email", due)
     about += f", {facts.days_past_due} days late)"
@@ -644,8 +649,7 @@ def _tier_action(facts: _Facts, approach: str, who: str) -> dict[str, Any]:
 
 def _after_last_contact(facts: _Facts) -> date:
     last = facts.last_outbound
-    wait = FOLLOW_UP_DAYS[facts.tier]
-    return max(facts.as_of, last + timedelta(days=wait)) if last else facts.as_of
+    return max(facts.as_of, last + _FOLLOW_UP[facts.tier]) if last else facts.as_of
 
 
 def _action(action: str, kind: str, channel: str, due: date) -> dict[str, Any]:

@@ -42,6 +42,11 @@ LATE_DISPUTE_DAYS = 30  # a dispute opened this long after the due date is "new 
 TEXT_WINDOW_DAYS = 90  # communications older than this are history, not signals
 PATIENCE_WINDOW_DAYS = 45  # a payment date or an explanation older than this no longer reassures
 PROACTIVE_QUIET_DAYS = 7  # an inbound contact with no outbound one this many days before is unprompted
+_PROMISE_GRACE = timedelta(days=PROMISE_GRACE_DAYS)
+_TEXT_WINDOW = timedelta(days=TEXT_WINDOW_DAYS)
+_PATIENCE_WINDOW = timedelta(days=PATIENCE_WINDOW_DAYS)
+_PROACTIVE_QUIET = timedelta(days=PROACTIVE_QUIET_DAYS)
+_ZERO = Decimal(0)
 
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
@@ -175,7 +180,7 @@ def promise_outcomes(account: Account, as_of: date) -> list[PromiseOutcome]:
             outcomes.append(PromiseOutcome(index, "kept", f"{amount} promised for {when}, paid"))
         elif promise.kept is False:
             outcomes.append(PromiseOutcome(index, "broken", f"{amount} promised for {when}, not paid"))
-        elif as_of <= promise.promised_for + timedelta(days=PROMISE_GRACE_DAYS):
+        elif as_of <= promise.promised_for + _PROMISE_GRACE:
             outcomes.append(PromiseOutcome(index, "pending", f"{amount} promised for {when}"))
         elif _paid_since(account, promise.made_on, as_of) >= promise.amount:
             outcomes.append(PromiseOutcome(index, "kept", f"{amount} promised for {when}, paid since"))
@@ -388,7 +393,7 @@ def _partial_payments(account: Account) -> list[dict[str, str]]:
     out = []
     for index, invoice in enumerate(account.invoices):
         balance = invoice.open_balance
-        if 0 < balance < invoice.amount:
+        if _ZERO < balance < invoice.amount:
             paid = format_money(invoice.amount - balance, invoice.currency)
             total = format_money(invoice.amount, invoice.currency)
             out.append(_signal("partial_payment",
@@ -400,11 +405,10 @@ def _partial_payments(account: Account) -> list[dict[str, str]]:
 
 def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
     """Inbound contacts in the current episode with no outbound contact in the days before."""
-    open_dues = [i.due for i in account.invoices if i.open_balance > 0]
+    open_dues = [i.due for i in account.invoices if i.open_balance > _ZERO]
     if not open_dues:
         return []
-    episode_start = max(min(open_dues) - timedelta(days=PROACTIVE_QUIET_DAYS),
-                        as_of - timedelta(days=PATIENCE_WINDOW_DAYS))
+    episode_start = max(min(open_dues) - _PROACTIVE_QUIET, as_of - _PATIENCE_WINDOW)
     comms = account.communications
     outbound_dates = sorted(c.date for c in comms if c.direction == "outbound" and c.channel != "note")
     out = []
@@ -414,7 +418,7 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
             continue  # raising a problem with the invoice is not goodwill about paying it
         # unprompted: the first outbound contact since the quiet days began came after this one
-        first = bisect.bisect_left(outbound_dates, comm.date - timedelta(days=PROACTIVE_QUIET_DAYS))
+        first = bisect.bisect_left(outbound_dates, comm.date - _PROACTIVE_QUIET)
         if first == len(outbound_dates) or outbound_dates[first] > comm.date:
             what = comm.summary or f"{comm.channel} from the customer"
             out.append(_signal("proactive_contact",
@@ -476,8 +480,8 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
         for signal_id, excerpt in _signals_in(text, True, candidates - found):
             found.add(signal_id)
             out.append(_signal(signal_id, f"note: \"{excerpt}\"", f"notes[{index}]"))
-    since = as_of - timedelta(days=TEXT_WINDOW_DAYS)
-    recent_since = as_of - timedelta(days=PATIENCE_WINDOW_DAYS)
+    since = as_of - _TEXT_WINDOW
+    recent_since = as_of - _PATIENCE_WINDOW
     comms = account.communications
     for index in reversed(range(len(comms))):
         comm = comms[index]
