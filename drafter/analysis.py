@@ -122,7 +122,7 @@ class _Status(NamedTuple):
     paused: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Facts:
     """What every rule needs, computed once per account."""
 
@@ -424,7 +424,10 @@ def _risk(facts: _Facts) -> dict[str, Any]:
     account, terms = facts.account, facts.account.terms
     starts = facts.policy.tiers.starts
     score = 0
-    facts_out = [f"open {facts.amounts(facts.balances)}; overdue {facts.amounts(facts.overdue_balances)}"]
+    open_amounts = facts.amounts(facts.balances)
+    overdue_amounts = (open_amounts if facts.overdue_balances == facts.balances
+                       else facts.amounts(facts.overdue_balances))
+    facts_out = [f"open {open_amounts}; overdue {overdue_amounts}"]
     if facts.days_past_due >= starts[3]:
         score += 2
     elif facts.days_past_due >= starts[2]:

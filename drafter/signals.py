@@ -204,7 +204,7 @@ def _paid_since(account: Account, start: date, end: date) -> Decimal:
 
 def unanswered_contacts(communications: list[Communication], as_of: date) -> list[int]:
     """Indexes of the outbound contacts, in date order, made since the customer last answered."""
-    ordered = sorted((c.date, i) for i, c in enumerate(communications) if c.date <= as_of)
+    ordered = sorted([(c.date, i) for i, c in enumerate(communications) if c.date <= as_of])
     run: list[int] = []
     for _, index in ordered:
         comm = communications[index]
@@ -323,15 +323,25 @@ def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str])
             continue
         if not customer_voice and signal_id in _CUSTOMER_VOICE_ONLY:
             continue
-        if signal_id == "specific_payment_date" and not _may_name_a_date(text, candidates):
-            continue
-        for match in _pattern(signal_id, text.ignore_case).finditer(folded):
-            if signal_id == "specific_payment_date" and _NEGATION.search(
-                    folded[max(0, match.start() - 30):match.start()].lower()):
-                continue
+        pattern = _pattern(signal_id, text.ignore_case)
+        if signal_id == "specific_payment_date":
+            match = _payment_date(pattern, text, candidates)
+        else:
+            match = pattern.search(folded)
+        if match:
             found.append((signal_id, _excerpt(text.text, match.start(), match.end())))
-            break
     return found
+
+
+def _payment_date(pattern: re.Pattern[str], text: _Folded, candidates: frozenset[str]) -> re.Match[str] | None:
+    """The first mention of a payment date that is not negated ("can't pay on Friday")."""
+    if not _may_name_a_date(text, candidates):
+        return None
+    folded = text.folded
+    for match in pattern.finditer(folded):
+        if not _NEGATION.search(folded[max(0, match.start() - 30):match.start()].lower()):
+            return match
+    return None
 
 
 def _may_name_a_date(text: _Folded, candidates: frozenset[str]) -> bool:
@@ -410,13 +420,15 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
         return []
     episode_start = max(min(open_dues) - _PROACTIVE_QUIET, as_of - _PATIENCE_WINDOW)
     comms = account.communications
-    outbound_dates = sorted(c.date for c in comms if c.direction == "outbound" and c.channel != "note")
+    outbound_dates: list[date] | None = None
     out = []
     for index, comm in enumerate(comms):
         if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
             continue
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
             continue  # raising a problem with the invoice is not goodwill about paying it
+        if outbound_dates is None:
+            outbound_dates = sorted([c.date for c in comms if c.direction == "outbound" and c.channel != "note"])
         # unprompted: the first outbound contact since the quiet days began came after this one
         first = bisect.bisect_left(outbound_dates, comm.date - _PROACTIVE_QUIET)
         if first == len(outbound_dates) or outbound_dates[first] > comm.date:
@@ -445,6 +457,8 @@ def _going_dark(account: Account, run: list[int]) -> list[dict[str, str]]:
 def late_disputes(account: Account) -> list[tuple[int, int]]:
     """(dispute index, days after the due date it was opened) for disputes opened long after the
     invoice fell due: a problem found only once the money was chased may be a way to delay."""
+    if not account.disputes:
+        return []
     due_by_number = {i.number: i.due for i in account.invoices}
     out = []
     for index, dispute in enumerate(account.disputes):
