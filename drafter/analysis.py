@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, TypedDict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -73,7 +73,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         tier=facts.tier,
         tier_reason=_tier_reason(facts),
         days_past_due=facts.days_past_due,
-        oldest_invoice=facts.oldest.number if facts.oldest else None,
+        oldest_invoice=facts.oldest["number"] if facts.oldest else None,
         currency=facts.currency,
         balances=facts.balances,
         overdue_balances=facts.overdue_balances,
@@ -91,7 +91,7 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
         next_action=_next_action(facts, approach, recipients),
         allowed_categories=facts.policy.allowed_categories(account, facts.tier,
                                                            disputed=approach == "pause_dispute"),
-        invoices=[dict(zip(_Status._fields, status)) for status in facts.statuses],
+        invoices=facts.statuses,
         flags=_flags(facts, factors),
     ))
 
@@ -108,8 +108,8 @@ def _named_policy(name: str | None) -> Policy:
     return load_policy(name)
 
 
-class _Status(NamedTuple):
-    """An open invoice as the analysis sees it (becomes an InvoiceStatus in the assessment)."""
+class _Status(TypedDict):
+    """An open invoice as the analysis sees it: the fields of its InvoiceStatus in the assessment."""
 
     number: str
     currency: str
@@ -160,17 +160,18 @@ class _Facts:
                 continue
             days = (as_of - invoice.due).days
             disputed = invoice.number in open_disputes
-            statuses.append(_Status(invoice.number, invoice.currency, invoice.amount, balance, invoice.due,
-                                    days, policy.tier_for(days), disputed, disputed))
-        statuses.sort(key=lambda s: (-s.days_past_due, s.number))
-        oldest = next((s for s in statuses if not s.paused), None)
-        days_past_due = max(oldest.days_past_due, 0) if oldest else 0
+            statuses.append({"number": invoice.number, "currency": invoice.currency, "amount": invoice.amount,
+                             "balance": balance, "due": invoice.due, "days_past_due": days,
+                             "tier": policy.tier_for(days), "disputed": disputed, "paused": disputed})
+        statuses.sort(key=lambda s: (-s["days_past_due"], s["number"]))
+        oldest = next((s for s in statuses if not s["paused"]), None)
+        days_past_due = max(oldest["days_past_due"], 0) if oldest else 0
         balances: dict[str, Decimal] = {}
         overdue: dict[str, Decimal] = {}
         for status in statuses:
-            balances[status.currency] = balances.get(status.currency, _NOTHING) + status.balance
-            if status.days_past_due > 0 and not status.paused:
-                overdue[status.currency] = overdue.get(status.currency, _NOTHING) + status.balance
+            balances[status["currency"]] = balances.get(status["currency"], _NOTHING) + status["balance"]
+            if status["days_past_due"] > 0 and not status["paused"]:
+                overdue[status["currency"]] = overdue.get(status["currency"], _NOTHING) + status["balance"]
         currencies = set(balances) or {i.currency for i in account.invoices}
         outcomes = promise_outcomes(account, as_of)
         unanswered = unanswered_contacts(account.communications, as_of)
@@ -178,7 +179,7 @@ class _Facts:
         signal_ids = {s["id"] for s in signals}
         return cls(
             account=account, policy=policy, as_of=as_of, statuses=statuses,
-            paused=[s.number for s in statuses if s.paused], oldest=oldest,
+            paused=[s["number"] for s in statuses if s["paused"]], oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
             signals=signals, signal_ids=signal_ids, patience=sorted(signal_ids & _PATIENCE),
@@ -256,10 +257,10 @@ def _tier_reason(facts: _Facts) -> str:
         return "nothing is open: every invoice is paid"
     oldest = facts.oldest
     if facts.days_past_due == 0:
-        days = -oldest.days_past_due
+        days = -oldest["days_past_due"]
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return f"nothing is past due; {oldest.number} falls due {oldest.due} ({when}){paused_note}"
-    return (f"{oldest.number} is {facts.days_past_due} days past due "
+        return f"nothing is past due; {oldest['number']} falls due {oldest['due']} ({when}){paused_note}"
+    return (f"{oldest['number']} is {facts.days_past_due} days past due "
             f"(tier {facts.tier}: {_tier_range(facts.policy, facts.tier)}){paused_note}")
 
 
@@ -620,10 +621,10 @@ def _tier_action(facts: _Facts, approach: str, who: str) -> dict[str, Any]:
             return _action(f"nothing to collect; thank {who} for the payment", "payment_thank_you",
                            "email", facts.as_of)
         return _action("nothing to collect", "upcoming_reminder", "email", facts.as_of)
-    about = f"{oldest.number} ({facts.money(oldest.balance, oldest.currency)}"
+    about = f"{oldest['number']} ({facts.money(oldest['balance'], oldest['currency'])}"
     if tier == 0:
-        due = max(facts.as_of, oldest.due - _COURTESY_NOTICE)
-        return _action(f"send {who} a courtesy note before {about} falls due on {oldest.due})",
+        due = max(facts.as_of, oldest["due"] - _COURTESY_NOTICE)
+        return _action(f"send {who} a courtesy note before {about} falls due on {oldest['due']})",
                        "upcoming_reminder", "email", due)
     about += f", {facts.days_past_due} days late)"
     when = _after_last_contact(facts)
@@ -670,20 +671,21 @@ def _flag(id: str, message: str) -> dict[str, str]:
 def _flags(facts: _Facts, factors: dict[str, Any]) -> list[dict[str, str]]:
     account, terms = facts.account, facts.account.terms
     flags = []
-    if not facts.statuses or facts.statuses[0].days_past_due <= 0:  # the first is the latest
+    if not facts.statuses or facts.statuses[0]["days_past_due"] <= 0:  # the first is the latest
         flags.append(_flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
                                                          "most a courtesy reminder."))
     if len(facts.balances) > 1:
         flags.append(_flag(id="mixed_currency", message=f"Balances in {', '.join(sorted(facts.balances))} "
                           "are shown per currency and never added together."))
     for status in facts.statuses if facts.paused else ():
-        if status.paused:
-            flags.append(_flag(id="invoice_paused", message=f"{status.number} is under dispute since "
-                              f"{facts.open_disputes[status.number]}: leave it out of any demand."))
-    partial = [s for s in facts.statuses if s.balance < s.amount]
+        if status["paused"]:
+            flags.append(_flag(id="invoice_paused", message=f"{status['number']} is under dispute since "
+                              f"{facts.open_disputes[status['number']]}: leave it out of any demand."))
+    partial = [s for s in facts.statuses if s["balance"] < s["amount"]]
     if partial:
         flags.append(_flag(id="partial_payments", message="Partly paid: " + "; ".join(
-            f"{s.number} {facts.money(s.balance, s.currency)} left of {facts.money(s.amount, s.currency)}"
+            f"{s['number']} {facts.money(s['balance'], s['currency'])} left of "
+            f"{facts.money(s['amount'], s['currency'])}"
             for s in partial) + ". Thank them for what came in and ask for the rest."))
     if factors["value"]["level"] == "high" and facts.tier == 4:
         flags.append(_flag(id="executive_signoff_required", message="High-value account at the final "

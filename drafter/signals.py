@@ -333,7 +333,8 @@ def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str])
     return found
 
 
-def _payment_date(pattern: re.Pattern[str], text: _Folded, candidates: frozenset[str]) -> re.Match[str] | None:
+def _payment_date(pattern: re.Pattern[str], text: _Folded,
+                  candidates: frozenset[str]) -> re.Match[str] | None:
     """The first mention of a payment date that is not negated ("can't pay on Friday")."""
     if not _may_name_a_date(text, candidates):
         return None
@@ -428,7 +429,8 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
             continue  # raising a problem with the invoice is not goodwill about paying it
         if outbound_dates is None:
-            outbound_dates = sorted([c.date for c in comms if c.direction == "outbound" and c.channel != "note"])
+            outbound_dates = sorted([c.date for c in comms
+                                     if c.direction == "outbound" and c.channel != "note"])
         # unprompted: the first outbound contact since the quiet days began came after this one
         first = bisect.bisect_left(outbound_dates, comm.date - _PROACTIVE_QUIET)
         if first == len(outbound_dates) or outbound_dates[first] > comm.date:
