@@ -415,15 +415,16 @@ def _partial_payments(account: Account) -> list[dict[str, str]]:
 
 
 def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
-    """Inbound contacts in the current episode with no outbound contact in the days before."""
+    """The latest inbound contact in the current episode with no outbound contact in the days before
+    (only the latest is kept, see `_dedupe`)."""
     open_dues = [i.due for i in account.invoices if i.open_balance > _ZERO]
     if not open_dues:
         return []
     episode_start = max(min(open_dues) - _PROACTIVE_QUIET, as_of - _PATIENCE_WINDOW)
     comms = account.communications
     outbound_dates: list[date] | None = None
-    out = []
-    for index, comm in enumerate(comms):
+    for index in reversed(range(len(comms))):
+        comm = comms[index]
         if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
             continue
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
@@ -435,10 +436,10 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
         first = bisect.bisect_left(outbound_dates, comm.date - _PROACTIVE_QUIET)
         if first == len(outbound_dates) or outbound_dates[first] > comm.date:
             what = comm.summary or f"{comm.channel} from the customer"
-            out.append(_signal("proactive_contact",
-                               f"{comm.date}: they got in touch before we chased ({_clip(what)})",
-                               f"communications[{index}]"))
-    return out
+            return [_signal("proactive_contact",
+                            f"{comm.date}: they got in touch before we chased ({_clip(what)})",
+                            f"communications[{index}]")]
+    return []
 
 
 def _broken_promises(outcomes: list[PromiseOutcome]) -> list[dict[str, str]]:

@@ -48,7 +48,7 @@ def test_no_payment_date_without_a_date():
 
 
 def test_text_signals_keep_only_the_last_of_each_id():
-    # the reading of texts from the last one relies on it: no text signal is kept once per fact
+    # reading texts and contacts from the last one relies on it: none of these is kept once per fact
     from drafter.signals import _PER_FACT, _TEXT_PATTERNS
 
-    assert not _PER_FACT & set(_TEXT_PATTERNS)
+    assert not _PER_FACT & (set(_TEXT_PATTERNS) | {"proactive_contact"})
