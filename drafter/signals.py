@@ -296,14 +296,11 @@ def _trie_pattern(words: set[str]) -> str:
     return branch(trie)
 
 
-def _candidates(lowered: str) -> frozenset[str]:
+def _candidates(lowered: str) -> set[str]:
     """The pattern keys whose trigger words occur in `lowered` (and `_DATE_KEY` for a date word): a
     text holding none of a key's words cannot match its pattern."""
     finder, keys_by_word = _trigger_finder()
-    found = set(finder.findall(lowered))
-    if not found:
-        return frozenset()
-    return frozenset().union(*map(keys_by_word.__getitem__, found))
+    return set().union(*map(keys_by_word.__getitem__, finder.findall(lowered)))
 
 
 def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]]:
@@ -315,7 +312,7 @@ def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]
     return _signals_in(folded, customer_voice, _candidates(folded.lowered))
 
 
-def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str]) -> list[tuple[str, str]]:
+def _signals_in(text: _Folded, customer_voice: bool, candidates: set[str]) -> list[tuple[str, str]]:
     folded = text.folded
     found = []
     for signal_id in _TEXT_PATTERNS:
@@ -334,7 +331,7 @@ def _signals_in(text: _Folded, customer_voice: bool, candidates: frozenset[str])
 
 
 def _payment_date(pattern: re.Pattern[str], text: _Folded,
-                  candidates: frozenset[str]) -> re.Match[str] | None:
+                  candidates: set[str]) -> re.Match[str] | None:
     """The first mention of a payment date that is not negated ("can't pay on Friday")."""
     if not _may_name_a_date(text, candidates):
         return None
@@ -345,7 +342,7 @@ def _payment_date(pattern: re.Pattern[str], text: _Folded,
     return None
 
 
-def _may_name_a_date(text: _Folded, candidates: frozenset[str]) -> bool:
+def _may_name_a_date(text: _Folded, candidates: set[str]) -> bool:
     return text.ignore_case or _DATE_KEY in candidates or _DIGIT.search(text.folded) is not None
 
 
@@ -355,7 +352,7 @@ def text_cues(text: str) -> set[str]:
     return _cues_in(folded, _candidates(folded.lowered))
 
 
-def _cues_in(text: _Folded, candidates: frozenset[str]) -> set[str]:
+def _cues_in(text: _Folded, candidates: set[str]) -> set[str]:
     if candidates.isdisjoint(_CUE_PATTERNS):
         return set()
     return {cue for cue in _CUE_PATTERNS
