@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = ["cache_dir", "cached_data", "store_data", "template_bytecode_cache"]
 
-_FORMAT = "1"  # bump when the meaning of a cached entry changes
+_FORMAT = "2"  # bump whenever what an entry holds changes (key order counts: a pack's order is its meaning)
 
 
 def cache_dir(kind: str) -> Path | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -56,14 +59,17 @@ def _session_audit_db(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("audit") / "audit.db"
 
 
-@pytest.fixture(scope="session")
-def _session_cache_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def pytest_configure(config) -> None:
+    """The cache of parsed packs and compiled templates is a throwaway one, from collection on
+    (some test modules load packs at import), never the user's own."""
+    os.environ["DRAFTER_CACHE_DIR"] = tempfile.mkdtemp(prefix="drafter-test-cache-")
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(os.environ.pop("DRAFTER_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def _audit_log_in_tmp(monkeypatch, _session_audit_db, _session_cache_dir) -> None:
-    """Commands that log by default write to a throwaway audit log, never the user's own; the
-    cache of parsed packs and compiled templates is a throwaway one too."""
+def _audit_log_in_tmp(monkeypatch, _session_audit_db) -> None:
+    """Commands that log by default write to a throwaway audit log, never the user's own."""
     monkeypatch.setenv("DRAFTER_DB", str(_session_audit_db))
-    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(_session_cache_dir))

@@ -119,3 +119,17 @@ def test_a_corrupt_template_entry_is_compiled_afresh(cache_dir, account_factory)
         entry.write_bytes(entry.read_bytes()[:40])
     offline.template_environment.cache_clear()
     assert compose_offline(account, analyze(account, default), "reminder", "email", default) == first
+
+
+def test_a_pack_read_from_the_cache_keeps_its_order(cache_dir):
+    """Order is meaning in a pack (the stage table lists categories in the order drafts use them)."""
+    import yaml
+
+    from drafter.policy import pack_path
+
+    written = list(yaml.safe_load(pack_path("default").read_text())["stages"][4]["allow"])
+    assert written != sorted(written)  # otherwise this test could not tell
+    for _ in range(2):  # parsed, then read from the cache
+        assert list(load_fresh("default").stages["4"].allow) == written
+    cache.store_data("packs", "b then a", {"b": 1, "a": 2})
+    assert list(cache.cached_data("packs", "b then a")) == ["b", "a"]
