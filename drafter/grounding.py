@@ -42,44 +42,48 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
 
 
 class keyword_pattern:  # noqa: N801 - used like a compiled pattern
-    """A pattern that can only start at one of its keywords: each keyword is found with `str.find`
-    (far faster than a regular expression scanning every character) and the pattern is tried only
-    there. `keywords` must cover every way a match can begin, as written in the text searched (a
-    case-insensitive pattern is searched in the lower-cased text, with lower-case keywords); the
-    pattern itself starts with `\\b` where a match must start a word."""
+    """A pattern that can only start at one of its keywords: the keywords are found by one
+    expression factored by their common beginnings (far faster than the pattern scanning every
+    character) and the pattern is tried only there. `keywords` must cover every way a match can
+    begin, as written in the text searched (a case-insensitive pattern is searched in the
+    lower-cased text, with lower-case keywords); the pattern itself starts with `\\b` where a match
+    must start a word."""
 
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
         self.keywords = keywords
         self._pattern = lazy_pattern(pattern, flags)
+        self._starts = lazy_pattern(_starts_of(keywords))
 
     def search(self, lower: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        endpos = len(lower) if endpos is None else endpos
-        best = None
-        for keyword in self.keywords:
-            at = lower.find(keyword, pos, endpos)
-            while at >= 0 and (best is None or at < best.start()):
-                match = self._pattern.match(lower, at, endpos)
-                if match:
-                    best = match
-                    break
-                at = lower.find(keyword, at + 1, endpos)
-        return best
+        return next(self.finditer(lower, pos, endpos), None)
 
     def finditer(self, lower: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         endpos = len(lower) if endpos is None else endpos
-        starts = sorted({at for keyword in self.keywords for at in _occurrences(lower, keyword, pos, endpos)})
-        free = pos
-        for at in starts:
-            if at >= free and (match := self._pattern.match(lower, at, endpos)):
-                yield match
-                free = max(match.end(), at + 1)
+        find, match = self._starts.search, self._pattern.match
+        while keyword := find(lower, pos, endpos):
+            at = keyword.start()
+            if found := match(lower, at, endpos):
+                yield found
+                pos = max(found.end(), at + 1)
+            else:
+                pos = at + 1
 
 
-def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
-    at = text.find(word, pos, endpos)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1, endpos)
+def _starts_of(words: tuple[str, ...]) -> str:
+    """An expression matching at every place one of `words` starts, with words that share a
+    beginning tried together (re tries the alternatives of a flat list one by one)."""
+    unique = sorted(set(words))
+    shortest = [w for w in unique if not any(w != other and w.startswith(other) for other in unique)]
+    by_first: dict[str, list[str]] = {}
+    for word in shortest:
+        by_first.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, rests in by_first.items():
+        if len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        else:
+            branches.append(f"{re.escape(first)}(?:{_starts_of(tuple(rests))})")
+    return "|".join(branches)
 
 
 class Mention(NamedTuple):  # tuples: made by the dozen per draft, and cheaper to make than dataclasses
