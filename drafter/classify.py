@@ -962,7 +962,7 @@ class _Anchored:
     def __init__(self, sources: list[str]) -> None:
         self.sources = sources
         self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
-        self.cache: dict[str, tuple[tuple[int, ...], int, int, bool]] = {}
+        self.cache: dict[str, tuple[int, int | None, bool]] = {}
         index: dict[str, list[int]] = {}
         gate_bits: dict[tuple[str, ...], int] = {}
         self.gates_by_prefix: dict[str, int] = {}
@@ -986,28 +986,36 @@ class _Anchored:
                 self.gates_by_prefix[prefix] = self.gates_by_prefix.get(prefix, 0) | bit
         return need
 
-    def for_word(self, word: str) -> tuple[tuple[int, ...], int, int, bool]:
-        """(patterns that can start at `word`, gates `word` satisfies, gates those patterns need,
-        whether each of them needs one)."""
+    def for_word(self, word: str) -> tuple[int, int | None, bool]:
+        """(gates `word` satisfies, gates the patterns starting at `word` need or None when no pattern
+        starts there, whether one of those patterns needs no gate)."""
         found = self.cache.get(word)
         if found is None:
-            key = word.translate(_DIGITS_AS_ZERO)
-            keys = [key + _CLOSED, *(key[:length] for length in range(1, min(len(key), _PREFIX_LEN) + 1))]
-            hits: set[int] = set()
             satisfied = 0
-            for prefix in keys:
-                hits.update(self.by_prefix.get(prefix, ()))
+            for prefix in _word_keys(word):
                 satisfied |= self.gates_by_prefix.get(prefix, 0)
-            numbers = tuple(sorted(hits))
-            gates = 0
-            for number in numbers:
-                gates |= self.needs[number]
-            all_gated = all(self.needs[number] for number in numbers)
-            found = (numbers, satisfied, gates, all_gated)
+            needs, ungated = None, False
+            for number in self.starting_at(word):
+                needs = (needs or 0) | self.needs[number]
+                ungated = ungated or not self.needs[number]
+            found = (satisfied, needs, ungated)
             if len(self.cache) > 50_000:
                 self.cache.clear()
             self.cache[word] = found
         return found
+
+    def starting_at(self, word: str) -> tuple[int, ...]:
+        """The patterns that can start at `word`, in order."""
+        hits: set[int] = set()
+        for prefix in _word_keys(word):
+            hits.update(self.by_prefix.get(prefix, ()))
+        return tuple(sorted(hits))
+
+
+def _word_keys(word: str) -> list[str]:
+    """The index keys of a word: the whole word (closed) and each prefix up to _PREFIX_LEN letters."""
+    key = word.translate(_DIGITS_AS_ZERO)
+    return [key + _CLOSED, *(key[:length] for length in range(1, min(len(key), _PREFIX_LEN) + 1))]
 
 
 def _source_key(source: str) -> int:
@@ -1154,11 +1162,11 @@ def _charset(items, c) -> set[str] | None:  # type: ignore[no-untyped-def]
 
 
 # --------------------------------------------------------------------------
-# Gates: words a match needs beyond its first one.  A pattern is tried only in
-# a sentence that contains, for each gate, a word starting with one of the
-# gate's prefixes ("suspend ... service": a word starting with "servic",
-# "access", "licen" ...).  Worked out from the parse tree like the start
-# prefixes and shipped in the same table.
+# Gates: words a match needs beyond its first one.  A pattern is tried at a
+# word only when the sentence from that word on contains, for each gate, a
+# word starting with one of the gate's prefixes ("suspend ... service": a word
+# starting with "servic", "access", "licen" ...).  Worked out from the parse
+# tree like the start prefixes and shipped in the same table.
 # --------------------------------------------------------------------------
 
 _NONWORD, _BOUNDARY, _UNKNOWN = "nonword", "boundary", "unknown"
@@ -1257,38 +1265,47 @@ Candidate = tuple[int, tuple[int, ...], tuple[int, int]]  # (position, pattern n
 
 
 def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
-    """Every word that can start a match of some pattern whose gates its sentence satisfies."""
-    index = _INDEX
-    cache = index.cache
-    words_only = norm.translate(_SEPARATORS)  # same offsets; str.split() then yields the words
+    """Every word that can start a match of some pattern whose gates the rest of its sentence satisfies
+    (a gate is a word a match needs after its start, so only the words from the start on count)."""
+    words_only = norm.encode("ascii", "replace").translate(_SEPARATOR_BYTES).decode("ascii")  # same offsets
     found: list[Candidate] = []
-    for start, end in sentences:
-        satisfied = 0
-        hits = []
-        for word in words_only[start:end].split():
-            entry = cache.get(word) or index.for_word(word)
-            satisfied |= entry[1]
-            if entry[0]:
-                hits.append((word, entry))
-        if hits:
-            _locate(norm, (start, end), hits, satisfied, found)
-    if index.scan:  # patterns whose first word cannot be predicted
+    for sentence in sentences:
+        kept = _kept_words(words_only[sentence[0]:sentence[1]].split())
+        if kept:
+            _locate(norm, sentence, kept, found)
+    if _INDEX.scan:  # patterns whose first word cannot be predicted
         _scan(norm, sentences, found)
     return found
 
 
-def _locate(norm: str, sentence: tuple[int, int], hits: list, satisfied: int, found: list[Candidate]) -> None:  # type: ignore[type-arg]
+def _kept_words(words: list[str]) -> list[tuple[str, tuple[int, ...]]]:
+    """(word, patterns to try there) for the words of one sentence, read backwards so the gates
+    satisfied by the words from each one to the end of the sentence are at hand."""
+    index = _INDEX
+    known = index.cache.get
+    satisfied = 0
+    kept = []
+    for word in reversed(words):
+        bits, needs, ungated = known(word) or index.for_word(word)
+        satisfied |= bits
+        if needs is not None:
+            open_gates = satisfied & needs
+            if open_gates or ungated:
+                numbers = _gate_cache.get((word, open_gates))
+                if numbers is None:
+                    numbers = _open_gates(word, open_gates)
+                if numbers:
+                    kept.append((word, numbers))
+    kept.reverse()
+    return kept
+
+
+def _locate(norm: str, sentence: tuple[int, int], kept: list[tuple[str, tuple[int, ...]]], found: list[Candidate]) -> None:
     size = len(norm)
     cursor = sentence[0]
-    for word, (numbers, _, gates, all_gated) in hits:
-        if gates:
-            open_gates = satisfied & gates
-            if not open_gates and all_gated:
-                continue
-            numbers = _open_gates(word, numbers, open_gates)
-            if not numbers:
-                continue  # every occurrence of this word in the sentence is skipped alike
-        # The first whole-word occurrence after the previous kept word (an earlier one would have been kept too).
+    for word, numbers in kept:
+        # The first whole-word occurrence after the previous kept word: an earlier occurrence of the
+        # same word sees at least the gates this one sees, so it was kept too.
         position = norm.find(word, cursor)
         while (position > 0 and norm[position - 1] in _WORD_CHARS) or (
             position + len(word) < size and norm[position + len(word)] in _WORD_CHARS
@@ -1301,16 +1318,13 @@ def _locate(norm: str, sentence: tuple[int, int], hits: list, satisfied: int, fo
 _gate_cache: dict[tuple[str, int], tuple[int, ...]] = {}
 
 
-def _open_gates(word: str, numbers: tuple[int, ...], satisfied: int) -> tuple[int, ...]:
+def _open_gates(word: str, satisfied: int) -> tuple[int, ...]:
     """The patterns starting at `word` whose gates are all satisfied (`satisfied` is already limited to their gates)."""
-    key = (word, satisfied)
-    kept = _gate_cache.get(key)
-    if kept is None:
-        needs = _INDEX.needs
-        kept = tuple(number for number in numbers if needs[number] & satisfied == needs[number])
-        if len(_gate_cache) > 50_000:
-            _gate_cache.clear()
-        _gate_cache[key] = kept
+    needs = _INDEX.needs
+    kept = tuple(number for number in _INDEX.starting_at(word) if needs[number] & satisfied == needs[number])
+    if len(_gate_cache) > 50_000:
+        _gate_cache.clear()
+    _gate_cache[word, satisfied] = kept
     return kept
 
 
@@ -1323,14 +1337,9 @@ def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -
     found.sort()
 
 
-class _Separator(dict):  # type: ignore[type-arg]
-    """A str.translate table keeping letters and digits and turning every other character into a space."""
-
-    def __missing__(self, code: int) -> str:
-        return " "
-
-
-_SEPARATORS = _Separator({ord(char): char for char in "abcdefghijklmnopqrstuvwxyz0123456789"})
+# Keeps ASCII letters and digits and turns every other byte into a space (text is encoded with
+# errors="replace", so each non-ASCII character is one "?" byte and offsets stay put).
+_SEPARATOR_BYTES = bytes(code if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for code in range(256))
 
 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
