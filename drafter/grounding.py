@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
-           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern"]
+           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "words_pattern"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -52,7 +52,7 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
         self.keywords = keywords
         self._pattern = lazy_pattern(pattern, flags)
-        self._starts = lazy_pattern(_starts_of(keywords))
+        self._starts = words_pattern(keywords)
 
     def search(self, lower: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         return next(self.finditer(lower, pos, endpos), None)
@@ -67,6 +67,11 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
                 pos = max(found.end(), at + 1)
             else:
                 pos = at + 1
+
+
+def words_pattern(words: tuple[str, ...]) -> lazy_pattern:
+    """A pattern found wherever one of `words` starts (its `search` tells whether any is there)."""
+    return lazy_pattern(_starts_of(words))
 
 
 def _starts_of(words: tuple[str, ...]) -> str:
@@ -192,7 +197,9 @@ _TITLE_AFTER_NAME = lazy_pattern(r"\s*(?:,|\||\s[-–—]\s)\s*")
 _SPOKEN_NAME = keyword_pattern(("this is", "my name is", "it's", "it is"),
                                r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                                r"(?=\s+(?:from|with|at|calling|in)\b)")
-_SENTENCE_END = lazy_pattern(r"[.!?]\s+(?=[A-Z0-9\"'(])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+# One character class first, so re skips ahead to the next candidate instead of trying every branch
+# at every character: after a full stop, a blank line, or a line break before a list item.
+_SENTENCE_END = lazy_pattern(r"[.!?\n](?:(?<=[.!?])\s+(?=[A-Z0-9\"'(])|(?<=\n)\s*\n|(?<=\n)(?=\s*(?:[-*•]|\d+[.)])\s))")
 
 
 # Facts are found number first. One scan (`_facts_from(0)`) finds where each fact could start: the
@@ -578,6 +585,8 @@ class Facts:
     organisations: list[set[str]]
     emails: set[str]
     links: set[str]
+    _amounts_known: dict[tuple[Decimal, str | None, Decimal], bool] = field(default_factory=dict, repr=False,
+                                                                           compare=False)
 
     @classmethod
     def of(cls, account: Account, policy: Policy, as_of: date) -> Facts:
@@ -652,6 +661,14 @@ class Facts:
     # -- comparisons used by the rules --
 
     def amount_known(self, amount: Amount) -> bool:
+        """Whether the account has this figure (worked out once per figure: drafts repeat them)."""
+        key = amount[2:]  # value, currency, precision
+        known = self._amounts_known.get(key)
+        if known is None:
+            known = self._amounts_known[key] = self._amount_known(amount)
+        return known
+
+    def _amount_known(self, amount: Amount) -> bool:
         if amount.precision <= CENT:  # written to the cent: only that figure will do
             currencies = self.amounts.get(amount.value.quantize(CENT))
             return currencies is not None and _currency_fits(amount.currency, currencies)
