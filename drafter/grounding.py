@@ -214,7 +214,8 @@ _FACT_KINDS = [
     ("iso", _ALNUM_BEFORE + r"[0-9]{3}-[0-9]{2}-[0-9]{2}\b"),
     ("numeric", _ALNUM_BEFORE + r"[0-9]?(?P<sep>[/.])[0-9]{1,2}(?P=sep)(?:[0-9]{4}|[0-9]{2})\b"),
     ("day_month", _ALNUM_BEFORE + r"[0-9]?" + _ORD + r"\s+(?:of\s+)?" + _MONTH.replace("?P<month>", "")),
-    ("month_day", rf"(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"),  # "Oct 5", "October 5"
+    # "Oct 5", "October 5": the space before the number is tested first, which rules most numbers out
+    ("month_day", rf"(?<=\ .)(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"),
     ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
     ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
     ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
@@ -756,7 +757,7 @@ class InvoicePattern:
         prefixes = {m.group(1) for n in numbers if (m := re.match(r"([A-Za-z]{2,})[-_/ ]?\d", n))}
         prefixes.update({"INV", "Inv"})
         shaped = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
-        self._shaped = re.compile(rf"(?:{shaped})[-_/]?\d(?:[\w/-]*\d)?\b")
+        self._shaped = keyword_pattern(tuple(prefixes), rf"(?:{shaped})[-_/]?\d(?:[\w/-]*\d)?\b")
         # digits alone ("1042") count only when labelled ("invoice 1042"), or they would swallow amounts
         self._own = sorted({n.lower() for n in numbers if _has_letter_and_digit(n)}, key=len, reverse=True)
 
