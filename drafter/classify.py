@@ -614,8 +614,13 @@ DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
 SINGLE_QUOTED = _c(r"'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
 CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
 
-SENTENCE_SPLIT = _c(r"([\n.!?][.!?]*)")  # one character class first: the fast scan
-NEW_BLOCK = _c(r"[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello )")
+# A run of stops before a space, a quote, a bracket or the end, found from its first full stop, exclamation
+# or question mark: a pattern opening with one literal character is scanned for fastest.
+FULL_STOP_RUN = _c(r"\.[.!?]*(?=[ \n\"')\]]|\Z)")
+EXCLAMATION_RUN = _c(r"![.!?]*(?=[ \n\"')\]]|\Z)")
+QUESTION_RUN = _c(r"\?[.!?]*(?=[ \n\"')\]]|\Z)")
+# A line break, with `block` set when the next line opens a new block (a blank line, a bullet, a greeting).
+LINE_END = _c(r"\n(?:(?=[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))(?P<block>))?")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 CONTINUATION = _c(r"[ \t]*[a-z]")
 
@@ -707,32 +712,30 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
-    """Sentence spans. A line break also ends a sentence after a short line (headers, greetings,
+    """Sentence spans: after a run of stops, and at the line breaks `_line_breaks` picks."""
+    breaks = [run.end() for run in FULL_STOP_RUN.finditer(norm)]
+    if "!" in norm:
+        breaks += [run.end() for run in EXCLAMATION_RUN.finditer(norm)]
+    if "?" in norm:
+        breaks += [run.end() for run in QUESTION_RUN.finditer(norm)]
+    if "\n" in norm:
+        breaks += _line_breaks(norm, original)
+    return _spans_between(norm, sorted(set(breaks)))  # a run holding two kinds of stop is found twice
+
+
+def _line_breaks(norm: str, original: str) -> list[int]:
+    """A line break ends a sentence before a new block, or after a short line (headers, greetings,
     signatures) unless the next line carries on in lower case; longer lines are wrapped prose."""
-    pieces = SENTENCE_SPLIT.split(norm)  # text, separator, text, ...: their lengths give the offsets
-    offsets = list(accumulate(map(len, pieces)))
     breaks = []
     line_start = 0
-    for index in range(1, len(pieces), 2):
-        separator, end = pieces[index], offsets[index]
-        if separator[0] == "\n":
-            newline = offsets[index - 1]
-            if _line_ends_sentence(norm, original, line_start, newline):
-                breaks.append(newline + 1)
-            line_start = newline + 1
-            if len(separator) == 1:
-                continue
-        if end == len(norm) or norm[end] in _SENTENCE_FOLLOWERS:
-            breaks.append(end)
-    return _spans_between(norm, breaks)
-
-
-_SENTENCE_FOLLOWERS = frozenset(" \n\"')]")
-
-
-def _line_ends_sentence(norm: str, original: str, line_start: int, newline: int) -> bool:
-    short = newline - line_start < 50 and not CONTINUATION.match(original, newline + 1)
-    return short or bool(NEW_BLOCK.match(norm, newline + 1))
+    for line_end in LINE_END.finditer(norm):
+        newline = line_end.start()
+        if line_end.group("block") is not None or (
+            newline - line_start < 50 and not CONTINUATION.match(original, newline + 1)
+        ):
+            breaks.append(newline + 1)
+        line_start = newline + 1
+    return breaks
 
 
 def _spans_between(norm: str, breaks: list[int]) -> list[tuple[int, int]]:
