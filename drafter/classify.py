@@ -609,7 +609,9 @@ _REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
 _REPORTED_OTHER_SOURCE = REPORTED_OTHER.source  # type: ignore[attr-defined]
 QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
 THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
-URL = _c(r"(?:https?://|www\.)\S+")
+# Web addresses, one pattern per opening: a pattern that starts with a literal word is scanned for fastest.
+WEB_URL = _c(r"https?://\S+")
+WWW_URL = _c(r"www\.\S+")
 DOUBLE_QUOTED = _c(r'"[^"\n]{1,400}"')
 SINGLE_QUOTED = _c(r"'(?=[a-z])(?:[^'\n]|'(?=[a-z])){1,300}?[a-z0-9.!?,]'(?![a-z])")
 CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n]{0,300}?)*\u2019(?![a-z])")
@@ -624,12 +626,12 @@ LINE_END = _c(r"\n(?:(?=[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 CONTINUATION = _c(r"[ \t]*[a-z]")
 
-_TRANSLATE = str.maketrans({
+_UNIFIED = {  # character -> the one it is read as
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2013": ",", "\u2014": ",", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ", "\r": " ",
-})
+}
 
 
 def _normalize(text: str) -> str:
@@ -637,7 +639,13 @@ def _normalize(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return lowered.translate(_TRANSLATE)
+    for char, replacement in _UNIFY:  # str.replace per character present: far faster than str.translate
+        if char in lowered:
+            lowered = lowered.replace(char, replacement)
+    return lowered
+
+
+_UNIFY = tuple(_UNIFIED.items())  # no replacement is itself replaced, so the order does not matter
 
 
 def _mask_quotes(norm: str, text: str) -> str:
@@ -647,8 +655,10 @@ def _mask_quotes(norm: str, text: str) -> str:
         spans.extend(match.span() for match in QUOTED_LINE.finditer(norm))
     if "wrote:" in norm or "original message" in norm or "sent: " in norm:
         spans.extend(match.span() for match in THREAD_TAIL.finditer(norm))
-    if "http" in norm or "www." in norm:
-        spans.extend(match.span() for match in URL.finditer(norm))
+    if "http" in norm:
+        spans.extend(match.span() for match in WEB_URL.finditer(norm))
+    if "www." in norm:  # inside a web address already found, or on its own
+        spans.extend(match.span() for match in WWW_URL.finditer(norm))
     if "@" in norm:
         spans.extend(_email_addresses(norm))
     if '"' in norm:
