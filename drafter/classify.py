@@ -1280,12 +1280,18 @@ Candidate = tuple[int, tuple[int, ...], tuple[int, int]]  # (position, pattern n
 def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
     """Every word that can start a match of some pattern whose gates the rest of its sentence satisfies
     (a gate is a word a match needs after its start, so only the words from the start on count)."""
-    words_only = norm.encode("ascii", "replace").translate(_SEPARATOR_BYTES).decode("ascii")  # same offsets
+    # The words with a space either side; each word starts at its own offset in `norm` (the padding
+    # makes up for the leading space).
+    spaced = " " + norm.encode("ascii", "replace").translate(_SEPARATOR_BYTES).decode("ascii") + " "
     found: list[Candidate] = []
     for sentence in sentences:
-        kept = _kept_words(words_only[sentence[0]:sentence[1]].split())
-        if kept:
-            _locate(norm, sentence, kept, found)
+        cursor = sentence[0]
+        for word, numbers in _kept_words(spaced[sentence[0] + 1:sentence[1] + 1].split()):
+            # The first occurrence after the previous kept word: an earlier occurrence of the same
+            # word sees at least the gates this one sees, so it was kept too.
+            position = spaced.find(f" {word} ", cursor)
+            cursor = position + len(word) + 1
+            found.append((position, numbers, sentence))
     if _INDEX.scan:  # patterns whose first word cannot be predicted
         _scan(norm, sentences, found)
     return found
@@ -1313,21 +1319,6 @@ def _kept_words(words: list[str]) -> list[tuple[str, tuple[int, ...]]]:
     return kept
 
 
-def _locate(norm: str, sentence: tuple[int, int], kept: list[tuple[str, tuple[int, ...]]], found: list[Candidate]) -> None:
-    size = len(norm)
-    cursor = sentence[0]
-    for word, numbers in kept:
-        # The first whole-word occurrence after the previous kept word: an earlier occurrence of the
-        # same word sees at least the gates this one sees, so it was kept too.
-        position = norm.find(word, cursor)
-        while (position > 0 and norm[position - 1] in _WORD_CHARS) or (
-            position + len(word) < size and norm[position + len(word)] in _WORD_CHARS
-        ):
-            position = norm.find(word, position + 1)
-        cursor = position + len(word)
-        found.append((position, numbers, sentence))
-
-
 _gate_cache: dict[tuple[str, int], tuple[int, ...]] = {}
 
 
@@ -1353,9 +1344,6 @@ def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -
 # Keeps ASCII letters and digits and turns every other byte into a space (text is encoded with
 # errors="replace", so each non-ASCII character is one "?" byte and offsets stay put).
 _SEPARATOR_BYTES = bytes(code if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for code in range(256))
-
-
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _reported_spans(norm: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
