@@ -42,24 +42,46 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
 
 
 class keyword_pattern:  # noqa: N801 - used like a compiled pattern
-    """A pattern that can only start at one of its keywords: the keywords are found by one
-    expression factored by their common beginnings (far faster than the pattern scanning every
-    character) and the pattern is tried only there. `keywords` must cover every way a match can
-    begin, as written in the text searched (a case-insensitive pattern is searched in the
-    lower-cased text, with lower-case keywords); the pattern itself starts with `\\b` where a match
-    must start a word."""
+    """A pattern that can only start at one of its keywords: the keywords are found first (far
+    faster than the pattern scanning every character) and the pattern is tried only there. A few
+    keywords are each found with `str.find`; more are found together by one expression factored by
+    their common beginnings. `keywords` must cover every way a match can begin, as written in the
+    text searched (a case-insensitive pattern is searched in the lower-cased text, with lower-case
+    keywords); the pattern itself starts with `\\b` where a match must start a word."""
+
+    FEW = 8  # up to this many keywords, one str.find pass each beats one expression over them all
 
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
         self.keywords = keywords
         self._pattern = lazy_pattern(pattern, flags)
-        self._starts = words_pattern(keywords)
+        self._starts = words_pattern(keywords) if len(keywords) > self.FEW else None
 
     def search(self, lower: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        return next(self.finditer(lower, pos, endpos), None)
+        if self._starts is not None:
+            return next(self.finditer(lower, pos, endpos), None)
+        endpos = len(lower) if endpos is None else endpos
+        best = None
+        for keyword in self.keywords:
+            at = lower.find(keyword, pos, endpos)
+            while at >= 0 and (best is None or at < best.start()):
+                match = self._pattern.match(lower, at, endpos)
+                if match:
+                    best = match
+                    break
+                at = lower.find(keyword, at + 1, endpos)
+        return best
 
     def finditer(self, lower: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         endpos = len(lower) if endpos is None else endpos
-        find, match = self._starts.search, self._pattern.match
+        match = self._pattern.match
+        if self._starts is None:
+            starts = sorted({at for keyword in self.keywords for at in _occurrences(lower, keyword, pos, endpos)})
+            for at in starts:
+                if at >= pos and (found := match(lower, at, endpos)):
+                    yield found
+                    pos = max(found.end(), at + 1)
+            return
+        find = self._starts.search
         while keyword := find(lower, pos, endpos):
             at = keyword.start()
             if found := match(lower, at, endpos):
@@ -67,6 +89,13 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
                 pos = max(found.end(), at + 1)
             else:
                 pos = at + 1
+
+
+def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
+    at = text.find(word, pos, endpos)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1, endpos)
 
 
 def words_pattern(words: tuple[str, ...]) -> lazy_pattern:
