@@ -1280,43 +1280,37 @@ Candidate = tuple[int, tuple[int, ...], tuple[int, int]]  # (position, pattern n
 def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
     """Every word that can start a match of some pattern whose gates the rest of its sentence satisfies
     (a gate is a word a match needs after its start, so only the words from the start on count)."""
+    index = _INDEX
+    known = index.cache.get
     # The words with a space either side; each word starts at its own offset in `norm` (the padding
     # makes up for the leading space).
     spaced = " " + norm.encode("ascii", "replace").translate(_SEPARATOR_BYTES).decode("ascii") + " "
     found: list[Candidate] = []
     for sentence in sentences:
+        # Read backwards, so the gates satisfied by the words from each one to the end are at hand.
+        satisfied = 0
+        kept = []
+        for word in reversed(spaced[sentence[0] + 1:sentence[1] + 1].split()):
+            bits, needs, ungated = known(word) or index.for_word(word)
+            satisfied |= bits
+            if needs is not None:
+                open_gates = satisfied & needs
+                if open_gates or ungated:
+                    numbers = _gate_cache.get((word, open_gates))
+                    if numbers is None:
+                        numbers = _open_gates(word, open_gates)
+                    if numbers:
+                        kept.append((word, numbers))
         cursor = sentence[0]
-        for word, numbers in _kept_words(spaced[sentence[0] + 1:sentence[1] + 1].split()):
+        for word, numbers in reversed(kept):
             # The first occurrence after the previous kept word: an earlier occurrence of the same
             # word sees at least the gates this one sees, so it was kept too.
             position = spaced.find(f" {word} ", cursor)
             cursor = position + len(word) + 1
             found.append((position, numbers, sentence))
-    if _INDEX.scan:  # patterns whose first word cannot be predicted
+    if index.scan:  # patterns whose first word cannot be predicted
         _scan(norm, sentences, found)
     return found
-
-
-def _kept_words(words: list[str]) -> list[tuple[str, tuple[int, ...]]]:
-    """(word, patterns to try there) for the words of one sentence, read backwards so the gates
-    satisfied by the words from each one to the end of the sentence are at hand."""
-    index = _INDEX
-    known = index.cache.get
-    satisfied = 0
-    kept = []
-    for word in reversed(words):
-        bits, needs, ungated = known(word) or index.for_word(word)
-        satisfied |= bits
-        if needs is not None:
-            open_gates = satisfied & needs
-            if open_gates or ungated:
-                numbers = _gate_cache.get((word, open_gates))
-                if numbers is None:
-                    numbers = _open_gates(word, open_gates)
-                if numbers:
-                    kept.append((word, numbers))
-    kept.reverse()
-    return kept
 
 
 _gate_cache: dict[tuple[str, int], tuple[int, ...]] = {}
