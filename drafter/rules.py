@@ -352,6 +352,8 @@ _PLAN_CUE = keyword_pattern(
     r"(?:monthly\s+)?(?:payments|parts|months))")
 # The plan patterns are searched in the lower-cased text (Context.lower).
 _REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+")
+# What every repeated payment contains: found fast (from its first letters), it tells where to look for one.
+_REPEATED_CUE = lazy_pattern(r"(?:payments|instal+ments)\s+of\s")
 _NUMBER = _COUNT.replace("?P<count>", "")
 _MONTHS_SPAN = lazy_pattern(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
                           + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b")
@@ -381,9 +383,8 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                       f"offers plans from tier {offers.plan_from_tier}.", "Ask when payment can be made "
                       "instead of offering a plan this early.")
             continue
-        lower = ctx.lower  # "payments"/"instal": without either there are no repeated payments to read
-        repeats = list(_REPEATED.finditer(lower, start, end)) if lower.find("payments", start, end) >= 0 or \
-            lower.find("instal", start, end) >= 0 else []
+        repeats = list(_REPEATED.finditer(ctx.lower, start, end)) if \
+            _REPEATED_CUE.search(ctx.lower, start, end) else []
         yield from _plan_months(ctx, start, end, repeats)
         yield from _plan_sum(ctx, start, end, repeats)
     discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
