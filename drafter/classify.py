@@ -621,8 +621,8 @@ CURLY_SINGLE = _c("\u2018[^\u2018\u2019\n]{1,300}?(?:\u2019[a-z][^\u2018\u2019\n
 FULL_STOP_RUN = _c(r"\.[.!?]*(?=[ \n\"')\]]|\Z)")
 EXCLAMATION_RUN = _c(r"![.!?]*(?=[ \n\"')\]]|\Z)")
 QUESTION_RUN = _c(r"\?[.!?]*(?=[ \n\"')\]]|\Z)")
-# A line break, with `block` set when the next line opens a new block (a blank line, a bullet, a greeting).
-LINE_END = _c(r"\n(?:(?=[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))(?P<block>))?")
+# A line break before a line that opens a new block (a blank line, a bullet, a greeting).
+BEFORE_NEW_BLOCK = _c(r"\n(?=[ \t]*(?:\n|[-*\u2022\u25aa\u25e6#>]|\d+[.)]\s|subject:|re:|dear |hi |hello ))")
 CLAUSE_BREAK = _c(r"[,;:()]|\s-\s|\b(?:but|however|otherwise|or else|whereas)\b|\b(?:and|or|so|then)\b(?=\s+(?:we|i|our|your|you|the|this|it|they|failing)\b)")
 CONTINUATION = _c(r"[ \t]*[a-z]")
 
@@ -736,28 +736,20 @@ def _sentences(norm: str, original: str) -> list[tuple[int, int]]:
 def _line_breaks(norm: str, original: str) -> list[int]:
     """A line break ends a sentence before a new block, or after a short line (headers, greetings,
     signatures) unless the next line carries on in lower case; longer lines are wrapped prose."""
+    new_blocks = {newline.start() for newline in BEFORE_NEW_BLOCK.finditer(norm)}
     breaks = []
-    line_start = 0
-    for line_end in LINE_END.finditer(norm):
-        newline = line_end.start()
-        if line_end.group("block") is not None or (
-            newline - line_start < 50 and not CONTINUATION.match(original, newline + 1)
-        ):
+    newline = -1
+    for line in norm.split("\n")[:-1]:
+        newline += len(line) + 1
+        if newline in new_blocks or (len(line) < 50 and not CONTINUATION.match(original, newline + 1)):
             breaks.append(newline + 1)
-        line_start = newline + 1
     return breaks
 
 
 def _spans_between(norm: str, breaks: list[int]) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for end in breaks:
-        if norm[start:end].strip():
-            spans.append((start, end))
-        start = end
-    if norm[start:].strip():
-        spans.append((start, len(norm)))
-    return spans
+    """The stretches between sorted, distinct breaks that hold more than white space."""
+    return [(start, end) for start, end in zip([0, *breaks], [*breaks, len(norm)])
+            if start < end and not norm[start:end].isspace()]
 
 
 # "Nothing about this will be shared": "this will" opens no new clause when a negative subject owns it.
