@@ -192,7 +192,7 @@ class _Rule:
     def required_words(self) -> re.Pattern[str]:
         """One search for any of the `requires` words: cheaper than a slow pattern failing."""
         if self.required is None:
-            self.required = re.compile("|".join(map(re.escape, self.requires)))
+            self.required = re.compile(_any_of(self.requires))
         return self.required
 
     def pattern(self) -> re.Pattern[str]:
@@ -200,6 +200,30 @@ class _Rule:
         if self.compiled is None:
             self.compiled = re.compile(_flexible_spaces(self.source))
         return self.compiled
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    """A regex matching where any of `words` starts, as a tree of shared prefixes: at each position
+    only the branch for its next character is tried, where a flat alternation tries every word.
+    A word that extends another is left out (wherever it starts, the shorter one does)."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in sorted(words, key=len):
+        node = tree
+        for char in word:
+            if node.get("") is not None:
+                break  # a shorter word already ends here
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
+    return _tree_regex(tree)
+
+
+def _tree_regex(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    if "" in node:
+        return ""
+    branches = [re.escape(char) + _tree_regex(child) for char, child in sorted(node.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 RULES: list[_Rule] = []
