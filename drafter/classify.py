@@ -911,20 +911,20 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
 # Driver
 # --------------------------------------------------------------------------
 
-_clause_breaks: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
+ClauseBreaks = dict[tuple[int, int], list[tuple[int, int]]]  # sentence -> (break start, where the clause after it opens)
 
 
-def _clause_bounds(norm: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+def _clause_bounds(norm: str, sentence: tuple[int, int], start: int, end: int,
+                   clause_breaks: ClauseBreaks) -> tuple[int, int]:
     """The clause around [start, end): from the last break before it to the first break after it.
-    A punctuation break is left out of the clause; a conjunction ("but", "or we") opens it."""
-    key = (norm, *sentence)
-    breaks = _clause_breaks.get(key)
+    A punctuation break is left out of the clause; a conjunction ("but", "or we") opens it.
+    `clause_breaks` keeps each sentence's breaks for the other statements of the same draft."""
+    breaks = clause_breaks.get(sentence)
     if breaks is None:
-        breaks = [(brk.start(), brk.end() if brk.group(0).strip() in ",;:()-" else brk.start())
-                  for brk in CLAUSE_BREAK.finditer(norm, *sentence)]
-        if len(_clause_breaks) > 64:
-            _clause_breaks.clear()
-        _clause_breaks[key] = breaks
+        breaks = clause_breaks[sentence] = [
+            (brk.start(), brk.end() if brk.group(0).strip() in ",;:()-" else brk.start())
+            for brk in CLAUSE_BREAK.finditer(norm, *sentence)
+        ]
     clause_start, clause_end = sentence
     for brk_start, opens_at in breaks:
         if brk_start >= end:
@@ -1279,8 +1279,8 @@ def _excludes_word_chars(items, c) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _statement(text: str, norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int],
-               accepted: set[tuple[str, int, int]]) -> Statement | None:
-    clause = _clause_bounds(norm, sentence, match.start(), match.end())
+               accepted: set[tuple[str, int, int]], clause_breaks: ClauseBreaks) -> Statement | None:
+    clause = _clause_bounds(norm, sentence, match.start(), match.end(), clause_breaks)
     if (rule.category, *clause) in accepted and clause[0] <= match.start() and match.end() <= clause[1]:
         return None  # this clause already asserts the category
     if not _accept(norm, rule, match, sentence, clause):
@@ -1444,6 +1444,7 @@ def classify(text: str) -> list[Statement]:
 def _find_statements(text: str, norm: str, candidates: list[Candidate], reported: list[tuple[int, int]]) -> list[Statement]:
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
+    clause_breaks: ClauseBreaks = {}
     for position, numbers, sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
@@ -1456,7 +1457,7 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
                 continue
             if reported and any(start < match.end() and match.start() < end for start, end in reported):
                 continue
-            statement = _statement(text, norm, rule, match, sentence, accepted)
+            statement = _statement(text, norm, rule, match, sentence, accepted, clause_breaks)
             if statement is not None:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
     return list(found.values())
