@@ -622,6 +622,7 @@ class Facts:
     links: set[str]
     _amounts_known: dict[tuple[Decimal, str | None, Decimal], bool] = field(default_factory=dict, repr=False,
                                                                            compare=False)
+    _currencies_known: dict[str | None, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, account: Account, policy: Policy, as_of: date) -> Facts:
@@ -715,7 +716,10 @@ class Facts:
         return False
 
     def currency_known(self, currency: str | None) -> bool:
-        return _currency_fits(currency, self.currencies)
+        known = self._currencies_known.get(currency)
+        if known is None:
+            known = self._currencies_known[currency] = _currency_fits(currency, self.currencies)
+        return known
 
     def invoice_known(self, written: str) -> bool:
         if written.lower() in self.invoices:
