@@ -16,7 +16,6 @@ import re
 import threading
 import zlib
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
 
 __all__ = ["CATEGORIES", "ALWAYS_FORBIDDEN", "Statement", "classify"]
