@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from drafter import signals
 from drafter.signals import _DATE_KEY, _DATE_WORDS, _TRIGGERS, _candidates, text_signals
 
 WORDS_BY_KEY = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
@@ -22,12 +23,20 @@ pieces = st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(lambda w: 
                    st.sampled_from(WORDS).map(lambda w: w[:-1]), st.sampled_from([" ", "s", "ing", ".", "x"]))
 
 
+@pytest.fixture(params=["substring tests", "one-pass finder"])
+def reading(request, monkeypatch):
+    """The first texts of a run are read with substring tests, later ones with the finder: both."""
+    monkeypatch.setattr(signals, "_texts_read", 0 if request.param == "substring tests" else 10**9)
+    monkeypatch.setattr(signals, "_FINDER_AFTER_TEXTS", 10**9 if request.param == "substring tests" else 0)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # `reading` sets constants only
 @given(st.lists(pieces, max_size=12).map("".join))
-def test_candidates_are_the_keys_whose_words_occur(text):
+def test_candidates_are_the_keys_whose_words_occur(reading, text):
     assert _candidates(text) == expected(text)
 
 
-def test_overlapping_words_each_count():
+def test_overlapping_words_each_count(reading):
     assert _candidates("sending") == expected("sending") >= {"specific_payment_date", "temporary_issue"}
     assert {"operational_red_flags", "transparency"} <= _candidates("walked out")
     assert _candidates("nothing here") == expected("nothing here")
