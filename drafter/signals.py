@@ -263,6 +263,9 @@ def _fold(text: str) -> _Folded:
     return _Folded(text, text, True, folded)
 
 
+_WORDS_BY_KEY = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
+
+
 @functools.lru_cache(maxsize=None)
 def _trigger_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """One pattern that finds, at every position of a text, the longest trigger word starting there,
@@ -295,7 +298,6 @@ def _trie_pattern(words: set[str]) -> str:
     return branch(trie)
 
 
-_WORDS_BY_KEY = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
 # The one-pass finder takes ~10 ms to compile: a command reading one account's few texts is done
 # sooner with a substring test per word; a batch switches to the finder after this many texts.
 _FINDER_AFTER_TEXTS = 64
