@@ -40,20 +40,15 @@ def draft(account: Account, *, kind: str | None = None, channel: str | None = No
     (a batch analyses every account first), so it is not worked out twice.
     """
     plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings, assessment)
-    fallback = None
-    if plan.settings is not None:
-        from .llm import compose_llm
+    if plan.settings is None:
+        return plan.offline(templates, plan.skipped_llm)
+    from .llm import compose_llm
 
-        try:
-            outcome = compose_llm(account, plan.assessment, plan.kind, plan.channel, plan.policy,
-                                  plan.settings)
-        except LLMError as exc:
-            fallback = _failed_llm(plan.settings, str(exc))
-        else:
-            result, fallback = plan.accept(outcome)
-            if result is not None:
-                return result
-    return plan.offline(templates, fallback or plan.skipped_llm)
+    try:
+        outcome = compose_llm(account, plan.assessment, plan.kind, plan.channel, plan.policy, plan.settings)
+    except LLMError as exc:
+        outcome = exc
+    return plan.finish(outcome, templates)
 
 
 async def adraft(account: Account, *, kind: str | None = None, channel: str | None = None,
@@ -62,20 +57,16 @@ async def adraft(account: Account, *, kind: str | None = None, channel: str | No
                  templates: str | Path | None = None, assessment: Assessment | None = None) -> DraftResult:
     """`draft` for asyncio callers: the LLM call runs on the event loop (AsyncOpenAI)."""
     plan = _Plan.make(account, kind, channel, backend, policy, as_of, settings, assessment)
-    fallback = None
-    if plan.settings is not None:
-        from .llm import acompose_llm
+    if plan.settings is None:
+        return plan.offline(templates, plan.skipped_llm)
+    from .llm import acompose_llm
 
-        try:
-            outcome = await acompose_llm(account, plan.assessment, plan.kind, plan.channel,
-                                         plan.policy, plan.settings)
-        except LLMError as exc:
-            fallback = _failed_llm(plan.settings, str(exc))
-        else:
-            result, fallback = plan.accept(outcome)
-            if result is not None:
-                return result
-    return plan.offline(templates, fallback or plan.skipped_llm)
+    try:
+        outcome = await acompose_llm(account, plan.assessment, plan.kind, plan.channel, plan.policy,
+                                     plan.settings)
+    except LLMError as exc:
+        outcome = exc
+    return plan.finish(outcome, templates)
 
 
 def choose_kind(assessment: Assessment, kind: str | None = None,
@@ -139,6 +130,14 @@ class _Plan:
         else:
             settings = None
         return cls(account, assessment, kind, channel, policy, settings, skipped)
+
+    def finish(self, outcome, templates: str | Path | None) -> DraftResult:
+        """The LLM's draft if it passes the guard here too; else the offline draft, recording why
+        the LLM's was not used (`outcome` is the LLM's result, or the LLMError it raised)."""
+        if isinstance(outcome, LLMError):
+            return self.offline(templates, _failed_llm(self.settings, str(outcome)))
+        result, fallback = self.accept(outcome)
+        return result if result is not None else self.offline(templates, fallback)
 
     def accept(self, outcome) -> tuple[DraftResult | None, Provenance | None]:
         """The LLM's draft as a result if it passes the guard here too; else the fallback record."""
