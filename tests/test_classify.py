@@ -241,8 +241,8 @@ def _external_scores(name: str) -> tuple[float, float]:
 # external-a was tuned on after its first scoring (0.785 / 0.078); external-b is sealed and measured
 # 0.726 / 0.065, then 0.764 / 0.065 after the paraphrase work, then 0.774 / 0.039 after tuning on
 # external-c (a third independent set, first scored 0.655 / 0.050, tuned to 0.882 / 0.014) and external-d
-# (whole messages, first scored 0.629 / 0.009, tuned to 0.871 / 0.0; external-b did not move). The brief's
-# target was 0.9 / 0.05: external-b's thresholds are what was reached, minus a small margin, not that target.
+# (whole messages, first scored 0.629 / 0.009, tuned to 0.871 / 0.0; external-b did not move). The
+# goal was 0.9 / 0.05: external-b's thresholds are what was reached, minus a small margin, not that target.
 EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.76, 0.05),
                        "external-c.yaml": (0.87, 0.02), "external-d.yaml": (0.86, 0.01)}
 
