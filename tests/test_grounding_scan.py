@@ -1,0 +1,91 @@
+"""The fast fact scan reads every text exactly as the kinds' own patterns do (`_numeric_slow`)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from drafter import grounding
+from drafter.grounding import Facts, extract
+from drafter.load import load_account
+from drafter.policy import load_policy
+
+ACCOUNT = load_account(Path(__file__).parent / "data" / "guard-account.json")
+AS_OF = date(2026, 11, 23)
+FACTS = Facts.of(ACCOUNT, load_policy(), AS_OF)
+
+FACT_WORDINGS = [
+    # amounts
+    "$8,500.00", "USD 8,500", "8.500,00 €", "8.5k", "$8.5K", "8,500 dollars", "US$8,500", "CA$ 12", "A$5",
+    "NZ$5.5", "¥500", "£1,200.5", "EUR8500", "8 500 euros", "1.5 million", "$2m", "10 thousand dollars",
+    "$ 26,000.00", "26000.00", "€ 9.315,45", "9,315.45", "4,657.72", "1,500 bucks", "12,50 EUR", "usd 500",
+    "5 pounds sterling", "GBP 40", "2.5M", "$1.2 million", "1,234,567.89", "8\u00a0500 €", "$0.99", "5%",
+    # dates
+    "October 1, 2026", "Oct 1st", "1 October 2026", "2026-10-01", "10/01/2026", "01.10.2026",
+    "the 1st of October", "Thursday, October 1, 2026", "Monday, the 5th of May", "may 5", "Mar 3",
+    "31/02/2026", "2026-13-01", "Nov. 30", "5/12/26", "Friday, Dec 4", "30th November", "Feb 29",
+    "(October 5)", "\"Oct 5\"", "'(Sept 9", "x(Oct 5", "-Oct 5", "OCTOBER 5", "Octopus 5", "Oct 5x",
+    "Oct 5, 20261", "Dec.  7", "İoct 5", "xİ Oct 5", "Sunday, Oct 4th", "June 3rd, 2026",
+    # days overdue
+    "53 days past due", "more than 50 days late", "overdue by 53 days", "nearly 60 days overdue",
+    "over 30-days overdue", "53 calendar days in arrears", "late by about 20 days", "close to 90 days overdue",
+    "at least 20 days outstanding", "roughly  45 day late", "almoſt 24 days overdue", "within 14 days",
+    # invoice numbers, links, emails, and numbers that are none of these
+    "INV-1042", "invoice #1099", "Invoice no. 1099", "#1234", "INV1042X", "https://pay.example/2026-10-01",
+    "ar@northwind.example", "5@x.example", "+1 555 0100", "9pm", "the 3 invoices", "1.", "2)", "\u0663\u0664",
+    "12\u0663", "3.5", ".5", "1,5", "8.500",
+]
+GLUE = ["the", "balance", "of", "is", "due", "on", "by", "Monday", "day", "k", "m", "Oct", "October", "may",
+        "st", "over", "more than", "nearly", "overdue", "days", "$", "€", ",", ".", "/", "-", "(", "'", "USD",
+        "US", "A", "CA", "#", "@", "\n", "thousand", "late", "past", "5", "12", "2026", "07", "İ", "ſ"]
+SEPARATORS = [" ", " ", " ", "", ", ", ". ", "\n", "; ", "  ", " (", ") ", "\t", "\u00a0"]
+
+
+def generated_texts(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 30)):
+            roll = rng.random()
+            if roll < 0.55:
+                parts.append(rng.choice(FACT_WORDINGS))
+            elif roll < 0.9:
+                parts.append(rng.choice(GLUE))
+            else:
+                parts.append("".join(rng.choice("0123456789,./-: $€k\nabcMOy'") for _ in range(rng.randint(1, 6))))
+            parts.append(rng.choice(SEPARATORS))
+        texts.append("".join(parts))
+    return texts
+
+
+def read_slowly(text: str):
+    return grounding._extract(text, AS_OF, FACTS.invoice_pattern, grounding._numeric_slow)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_fast_scan_reads_generated_texts_as_the_kinds_patterns_do(seed):
+    facts = 0
+    for text in generated_texts(seed, 400):
+        fast, slow = extract(text, AS_OF, FACTS.invoice_pattern), read_slowly(text)
+        assert (fast.amounts, fast.dates, fast.other) == (slow.amounts, slow.dates, slow.other), text
+        facts += len(fast.amounts) + len(fast.dates)
+    assert facts > 1000  # the texts are full of facts, not just words
+
+
+@pytest.mark.parametrize("text", [
+    "Due (October 5, 2026) and '(Sept 9.", "x(Oct 5 and -Oct 5", "on İoct 5 or ſOct 5",
+    "paid $ 8,500.00, USD 8,500 and US$8,500 on Friday, Dec 4", "almoſt 24 days overdue",
+    "more than 50 days late; overdue by 53 days", "Feb 29 and 31/02/2026 and 2026-13-01 then may 5",
+])
+def test_unusual_writings_read_alike(text):
+    fast, slow = extract(text, AS_OF, FACTS.invoice_pattern), read_slowly(text)
+    assert (fast.amounts, fast.dates, fast.other) == (slow.amounts, slow.dates, slow.other)
+
+
+def test_a_month_in_brackets_is_still_a_date():
+    [mention] = extract("It was due (October 1, 2026).", AS_OF, FACTS.invoice_pattern).dates
+    assert mention.candidates == (date(2026, 10, 1),)
