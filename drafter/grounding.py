@@ -55,28 +55,30 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
     def __init__(self, keywords: tuple[str, ...], pattern: str, flags: int = 0) -> None:
         self.keywords = keywords
         self._pattern = lazy_pattern(pattern, flags)
-        self._starts = words_pattern(keywords) if len(keywords) > self.FEW else None
+        self._anchors = _anchors(keywords)
+        self._starts = words_pattern(keywords) if len(self._anchors) > self.FEW else None
 
     def search(self, lower: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         if self._starts is not None:
             return next(self.finditer(lower, pos, endpos), None)
         endpos = len(lower) if endpos is None else endpos
         best = None
-        for keyword in self.keywords:
-            at = lower.find(keyword, pos, endpos)
+        for anchor, following in self._anchors:
+            at = lower.find(anchor, pos, endpos)
             while at >= 0 and (best is None or at < best.start()):
-                match = self._pattern.match(lower, at, endpos)
-                if match:
+                if _followed(lower, at + len(anchor), following, endpos) and (
+                        match := self._pattern.match(lower, at, endpos)):
                     best = match
                     break
-                at = lower.find(keyword, at + 1, endpos)
+                at = lower.find(anchor, at + 1, endpos)
         return best
 
     def finditer(self, lower: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         endpos = len(lower) if endpos is None else endpos
         match = self._pattern.match
         if self._starts is None:
-            starts = sorted({at for keyword in self.keywords for at in _occurrences(lower, keyword, pos, endpos)})
+            starts = sorted({at for anchor, following in self._anchors for at in _occurrences(lower, anchor, pos, endpos)
+                             if _followed(lower, at + len(anchor), following, endpos)})
             for at in starts:
                 if at >= pos and (found := match(lower, at, endpos)):
                     yield found
@@ -90,6 +92,30 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
                 pos = max(found.end(), at + 1)
             else:
                 pos = at + 1
+
+
+def _anchors(keywords: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(anchor, following) pairs that find the same places as `keywords`: keywords that differ only
+    in their last character are found as their shared beginning followed by one of those characters
+    ("in 3", "in 4", ... as "in " and "34..."), each anchor by one str.find pass."""
+    by_beginning: dict[str, list[str]] = {}
+    anchors = []
+    for keyword in dict.fromkeys(keywords):
+        if len(keyword) > 1:
+            by_beginning.setdefault(keyword[:-1], []).append(keyword)
+        else:
+            anchors.append((keyword, ""))
+    for beginning, group in by_beginning.items():
+        if len(group) > 1:
+            anchors.append((beginning, "".join(keyword[-1] for keyword in group)))
+        else:
+            anchors += [(keyword, "") for keyword in group]
+    return anchors
+
+
+def _followed(text: str, at: int, following: str, endpos: int) -> bool:
+    """Whether the character at `at` (before `endpos`) is one of `following` ("": no condition)."""
+    return not following or (at < endpos and text[at] in following)
 
 
 def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
@@ -810,6 +836,8 @@ class Facts:
     _amounts_known: dict[tuple[Decimal, str | None, Decimal], bool] = field(default_factory=dict, repr=False,
                                                                            compare=False)
     _currencies_known: dict[str | None, bool] = field(default_factory=dict, repr=False, compare=False)
+    _dates_fit: dict[tuple[tuple[date, ...], date], bool] = field(default_factory=dict, repr=False, compare=False)
+    _names_known: dict[tuple[str, bool], bool] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, account: Account, policy: Policy, as_of: date) -> Facts:
@@ -917,7 +945,24 @@ class Facts:
     def date_known(self, candidates: tuple[date, ...]) -> bool:
         return any(d in self.dates for d in candidates)
 
+    def date_fits(self, mention: DateMention, as_of: date) -> bool:
+        """A date on the account, or a coming one (a deadline): worked out once per date."""
+        key = (mention.candidates, as_of)
+        fits = self._dates_fit.get(key)
+        if fits is None:
+            fits = self._dates_fit[key] = self.date_known(mention.candidates) or future(mention, as_of)
+        return fits
+
     def name_known(self, name: str, among: list[set[str]]) -> bool:
+        if among is not self.people and among is not self.staff:
+            return self._name_known(name, among)
+        key = (name, among is self.staff)
+        known = self._names_known.get(key)
+        if known is None:
+            known = self._names_known[key] = self._name_known(name, among)
+        return known
+
+    def _name_known(self, name: str, among: list[set[str]]) -> bool:
         words = _words(name) - _TITLES
         if not words or words <= _GENERIC_ADDRESSEES:
             return True

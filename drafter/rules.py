@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import PolicyError
-from .grounding import future, keyword_pattern, lazy_pattern, overdue_days_ok, words_pattern
+from .grounding import keyword_pattern, lazy_pattern, overdue_days_ok, words_pattern
 from .money import format_money
 from .policy import REMEDY_CATEGORIES
 
@@ -250,7 +250,7 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     facts, mentions = ctx.facts, ctx.mentions
     skip = ctx.offer_spans
     for amount in mentions.amounts:
-        if any(a <= amount.start < b for a, b in skip):
+        if skip and any(a <= amount.start < b for a, b in skip):
             continue
         if not facts.currency_known(amount.currency):
             yield Hit(amount.start, amount.end, "This amount is in a currency the account is not billed in.",
@@ -267,7 +267,7 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
         if mention.weekday is not None and all(d.weekday() != mention.weekday for d in mention.candidates):
             yield Hit(mention.start, mention.end, "The day of the week does not match the date.",
                       f"{mention.candidates[0]:%A, %B} {mention.candidates[0].day} is the right day.")
-        elif not facts.date_known(mention.candidates) and not future(mention, ctx.as_of):
+        elif not facts.date_fits(mention, ctx.as_of):
             yield Hit(mention.start, mention.end, "This date is neither a date on the account nor a "
                       "coming date (such as a deadline).", "Check the date against the invoice.")
     for mention in mentions.of_kind("days_overdue"):

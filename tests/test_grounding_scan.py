@@ -89,3 +89,26 @@ def test_unusual_writings_read_alike(text):
 def test_a_month_in_brackets_is_still_a_date():
     [mention] = extract("It was due (October 1, 2026).", AS_OF, FACTS.invoice_pattern).dates
     assert mention.candidates == (date(2026, 10, 1),)
+
+
+def test_keywords_found_by_their_shared_beginning_find_what_one_expression_finds(monkeypatch):
+    from drafter.rules import _PLAN_CUE
+
+    plan_cue = grounding.keyword_pattern(_PLAN_CUE.keywords, _PLAN_CUE._pattern._args[0], _PLAN_CUE._pattern._args[1])
+    monkeypatch.setattr(grounding.keyword_pattern, "FEW", 0)  # every keyword in one expression
+    one_expression = grounding.keyword_pattern(_PLAN_CUE.keywords, _PLAN_CUE._pattern._args[0])
+    assert plan_cue._starts is None and one_expression._starts is not None
+    rng = random.Random(5)
+    words = ["in 3", "in  3", "in three", "over 6", "over six months", "into", "within 2", "payment plan",
+             "split the", "half now", "monthly payments", "instalments", "spread it", "in\n3", "in 3 payments",
+             "over 12 monthly payments", "payments of $5 per month", "in 1 ", "over e"]
+    found = 0
+    for _ in range(300):
+        text = " ".join(rng.choice(words + GLUE) for _ in range(rng.randint(1, 25))).lower()
+        end = rng.randint(0, len(text))
+        expected = [m.span() for m in one_expression.finditer(text, 0, end)]
+        assert [m.span() for m in plan_cue.finditer(text, 0, end)] == expected
+        fast, slow = plan_cue.search(text, 0, end), one_expression.search(text, 0, end)
+        assert (fast and fast.span()) == (slow and slow.span())
+        found += len(expected)
+    assert found > 100
