@@ -3,8 +3,11 @@ local OpenAI-compatible server with a fixed latency, compared with the ideal N x
 
     python benchmarks/bench_batch.py                 # 10,000 offline accounts; 200 LLM accounts
     python benchmarks/bench_batch.py --accounts 2000 --llm-accounts 80 --latency 0.5 --concurrency 8
+    python benchmarks/bench_batch.py --accounts 2000 --llm-accounts 0 --jobs 1   # offline only, no workers
 
-Targets: offline >= 500 accounts/s; LLM wall time within 20% of the ideal.
+Targets: offline >= 500 accounts/s (with the default --jobs: one worker process per CPU); LLM wall
+time within 20% of the ideal. The output folder is in the temporary directory: TMPDIR=/dev/shm
+measures drafting without the disk.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from fake_openai import offline_replies, run_in_subprocess  # noqa: E402
 from drafter.batch import plan_batch, run_batch, summarize, write_summary  # noqa: E402
 from drafter.config import load_settings  # noqa: E402
 from drafter.store import AuditLog  # noqa: E402
+from drafter.workers import default_jobs  # noqa: E402
 
 
 def write_accounts(path: Path, count: int) -> list[dict]:
@@ -32,11 +36,12 @@ def write_accounts(path: Path, count: int) -> list[dict]:
     return accounts
 
 
-def offline(count: int, work: Path) -> None:
+def offline(count: int, jobs: int, work: Path) -> None:
     write_accounts(work / "accounts.jsonl", count)
     with AuditLog(work / "audit.db") as log:
         started = time.perf_counter()
-        plan = plan_batch([str(work / "accounts.jsonl")], work / "out", backend="offline", log=log)
+        plan = plan_batch([str(work / "accounts.jsonl")], work / "out", backend="offline", log=log,
+                          jobs=jobs)
         planned = time.perf_counter()
         outcomes = run_batch(plan)
         write_summary(summarize(plan, outcomes), work / "out")
@@ -44,8 +49,8 @@ def offline(count: int, work: Path) -> None:
         logged = len(log.list())
     failed = sum(o.status == "failed" for o in outcomes)
     total = finished - started
-    print(f"offline batch: {count} accounts in {total:.2f} s = {count / total:,.0f} accounts/s "
-          f"(read + analyse {planned - started:.2f} s, draft + check + write + log "
+    print(f"offline batch, jobs {jobs}: {count} accounts in {total:.2f} s = "
+          f"{count / total:,.0f} accounts/s (read + analyse {planned - started:.2f} s, draft + check + write + log "
           f"{finished - planned:.2f} s); {failed} failed; {logged} drafts in the audit log; "
           f"target >= 500 accounts/s: {'met' if count / total >= 500 else 'MISSED'}")
 
@@ -89,10 +94,13 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.0,
                         help="seconds per model reply (hosted models take one to several seconds)")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="offline worker processes (default: one per CPU)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="drafter-bench-") as work:
-        offline(args.accounts, Path(work))
-        llm(args.llm_accounts, args.latency, args.concurrency, Path(work))
+        offline(args.accounts, args.jobs, Path(work))
+        if args.llm_accounts:
+            llm(args.llm_accounts, args.latency, args.concurrency, Path(work))
 
 
 if __name__ == "__main__":

@@ -11,29 +11,36 @@ What lands in the folder, per account (`<name>` is the customer's name made safe
   with the same inputs hash means "done": a re-run skips the account.
 
 Every file is written whole or not at all (`drafter.files.write_atomic`), so a batch killed at any
-moment resumes where it stopped, with nothing lost, duplicated or half-written. With the LLM backend,
-drafts run concurrently (at most `concurrency` at once).
+moment resumes where it stopped, with nothing lost, duplicated or half-written. With the offline
+backend, drafting is spread over `jobs` worker processes (one per CPU by default; 1 drafts in this
+process), which write each account's files; this process keeps the outcomes, in plan order whatever
+`jobs` is, and the audit log, written a few hundred drafts per transaction. A draft whose record
+was written but not yet logged when the batch was killed is logged when the batch resumes. With
+the LLM backend, drafts run concurrently (at most `concurrency` at once).
 """
 
 from __future__ import annotations
 
 import asyncio
 import csv
+import functools
 import hashlib
 import io
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, NamedTuple
 
 from .errors import DeliveryError, DrafterError, InputError
 from .files import ensure_folder, file_stem, remove_stale_temps, write_atomic
 from .models import Account, Assessment, DraftResult
 from .money import format_money
 from .policy import Policy
+from .store import DraftEntry
 
 __all__ = ["Job", "Outcome", "Plan", "plan_batch", "run_batch", "summarize", "summary_text",
            "summary_csv", "write_summary", "RECORD_VERSION"]
@@ -41,6 +48,8 @@ __all__ = ["Job", "Outcome", "Plan", "plan_batch", "run_batch", "summarize", "su
 RECORD_VERSION = 1
 EMITS = ("txt", "eml", "both")
 _RESERVED_STEMS = {"summary"}
+_CHUNK_MOST = 16  # accounts a worker drafts per request: fewer round trips, yet an even spread
+_LOG_EVERY = 200  # drafts per audit-log transaction
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ class Plan:
     as_of: date | None = None
     emit: str = "txt"
     concurrency: int = 8
+    jobs: int = 1  # worker processes for the offline backend; 1: draft in this process
     log: Any = None  # drafter.store.AuditLog, or None for no audit log
     todo: list[Job] = field(default_factory=list)
     done: list[Outcome] = field(default_factory=list)
@@ -88,14 +98,16 @@ class Plan:
 
 def plan_batch(inputs: list[str], out_dir: str | Path, *, backend: str = "auto",
                policy: str | None = None, as_of: date | None = None, settings: Any = None,
-               emit: str = "txt", concurrency: int = 8, log: Any = None,
+               emit: str = "txt", concurrency: int = 8, jobs: int | None = None, log: Any = None,
                on_error: Callable[[str, str], None] | None = None) -> Plan:
     """Read and analyse every account in `inputs`, and sort them into done (a completed record with
     the same inputs hash is already in `out_dir`) and to do. Bad accounts are collected in
-    `Plan.errors` (and passed to `on_error`) and left out."""
+    `Plan.errors` (and passed to `on_error`) and left out. `jobs`: worker processes for offline
+    drafting (default: one per CPU this process may use)."""
     from .analysis import analyze
     from .policy import load_policy
-    from .store import inputs_hash
+    from .store import inputs_hasher
+    from .workers import default_jobs
 
     if emit not in EMITS:
         raise InputError(f"unknown --emit {emit!r}; valid: {', '.join(EMITS)}")
@@ -104,7 +116,9 @@ def plan_batch(inputs: list[str], out_dir: str | Path, *, backend: str = "auto",
     loaded = load_policy(policy)
     plan = Plan(out_dir=Path(out_dir), policy=loaded, policy_ref=_policy_ref(policy, loaded),
                 backend=_resolve_backend(backend, settings), settings=settings, as_of=as_of,
-                emit=emit, concurrency=concurrency, log=log)
+                emit=emit, concurrency=concurrency,
+                jobs=default_jobs() if jobs is None else _checked_jobs(jobs), log=log)
+    inputs_hash = inputs_hasher(loaded)
 
     def bad(label: str, message: str) -> None:
         plan.errors.append((label, message))
@@ -118,18 +132,28 @@ def plan_batch(inputs: list[str], out_dir: str | Path, *, backend: str = "auto",
         except DrafterError as exc:
             bad(label, str(exc))
             continue
-        digest = inputs_hash(account, loaded, assessment.next_action.kind, assessment.as_of)
+        digest = inputs_hash(account, assessment.next_action.kind, assessment.as_of)
         candidates.append((label, account, assessment, digest))
 
     _prepare_folder(plan.out_dir)
-    for (label, account, assessment, digest), stem in zip(candidates, _stems(candidates)):
-        job = Job(label=label, account=account, assessment=assessment, inputs_hash=digest, stem=stem)
-        finished = _finished(plan, job)
+    planned = [Job(label=label, account=account, assessment=assessment, inputs_hash=digest, stem=stem)
+               for (label, account, assessment, digest), stem in zip(candidates, _stems(candidates))]
+    records = [_record(plan, job) for job in planned]
+    logged = set() if plan.log is None else plan.log.logged_inputs(
+        [job.inputs_hash for job, record in zip(planned, records) if record is not None])
+    for job, record in zip(planned, records):
+        finished = None if record is None else _finished(plan, job, record, logged)
         if finished is None:
             plan.todo.append(job)
         else:
             plan.done.append(finished)
     return plan
+
+
+def _checked_jobs(jobs: int) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"jobs must be a whole number, at least 1 (got {jobs!r})")
+    return jobs
 
 
 def _read_inputs(inputs: list[str], bad: Callable[[str, str], None]):
@@ -185,13 +209,17 @@ def _stems(candidates: list[tuple[str, Account, Assessment, str]]) -> list[str]:
     return stems
 
 
-def _finished(plan: Plan, job: Job) -> Outcome | None:
-    """The outcome recorded in the folder for `job`, if a record with the same inputs is there."""
-    path = plan.out_dir / f"{job.stem}.json"
+def _record(plan: Plan, job: Job) -> Any:
+    """The record in the folder for `job`, if there is one that parses; else None."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads((plan.out_dir / f"{job.stem}.json").read_bytes())
     except (OSError, ValueError):
         return None
+
+
+def _finished(plan: Plan, job: Job, record: Any, logged: set[str]) -> Outcome | None:
+    """The outcome `record` says `job` had, if it was made from the same inputs; `logged`: the
+    inputs hashes the audit log has a draft for (this adds the ones it logs)."""
     try:
         if record["inputs_hash"] != job.inputs_hash:
             return None
@@ -199,12 +227,13 @@ def _finished(plan: Plan, job: Job) -> Outcome | None:
         files = _message_files(plan, job, draft["channel"])
     except (KeyError, TypeError):  # not a record this version wrote: draft the account again
         return None
-    unlogged = plan.log is not None and not plan.log.list(inputs_hash=job.inputs_hash, limit=1)
+    unlogged = plan.log is not None and job.inputs_hash not in logged
     if unlogged or not all((plan.out_dir / name).exists() for name in files):
         result = DraftResult.model_validate(record["result"])
-        if unlogged:  # the run that wrote this record was killed before logging it
+        if unlogged:  # the run that wrote this record was stopped before logging it
             plan.log.record_draft(result, source=job.label, inputs_hash=job.inputs_hash,
                                   policy=plan.policy_ref)
+            logged.add(job.inputs_hash)
         files = list(_save(plan, job, result))  # this run asks for other formats (--emit)
     return _outcome(job, status, draft["kind"], tuple(files), already_done=True)
 
@@ -218,8 +247,10 @@ def _outcome(job: Job, status: str, kind: str, files: tuple[str, ...] = (), *,
 
 # ---- drafting ------------------------------------------------------------------------------------
 
-def run_batch(plan: Plan, *, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run_batch(plan: Plan, *, on_done: Callable[[Outcome], None] | None = None,
+              jobs: int | None = None) -> list[Outcome]:
     """Draft every job in `plan.todo`, writing each account's files as soon as it is drafted.
+    Outcomes come back (and `on_done` is called) in plan order. `jobs` overrides `plan.jobs`.
 
     A draft that raises a drafter error is a failed outcome (retried on the next run); a file that
     cannot be written (full disk, unwritable folder) stops the batch with DeliveryError."""
@@ -227,15 +258,62 @@ def run_batch(plan: Plan, *, on_done: Callable[[Outcome], None] | None = None) -
     if plan.backend == "llm":
         return asyncio.run(_run_concurrently(plan, notify))
     outcomes = []
-    for job in plan.todo:
-        outcome = _draft_and_save(plan, job)
-        outcomes.append(outcome)
-        notify(outcome)
+    with _LogWriter(plan.log) as log:
+        for job, drafted in _drafted(plan, plan.jobs if jobs is None else _checked_jobs(jobs)):
+            log.add(drafted.entry)
+            outcome = _outcome(job, drafted.status, drafted.kind, drafted.files, reason=drafted.reason)
+            outcomes.append(outcome)
+            notify(outcome)
     return outcomes
 
 
-def _draft_and_save(plan: Plan, job: Job) -> Outcome:
+class _Drafted(NamedTuple):
+    """What drafting one account gave: small, so a worker process sends it back cheaply."""
+
+    status: str
+    kind: str
+    files: tuple[str, ...] = ()
+    reason: str | None = None
+    entry: DraftEntry | None = None  # for the audit log; None when there is no log or no draft
+
+
+def _drafted(plan: Plan, jobs: int) -> Iterator[tuple[Job, _Drafted]]:
+    """Every job in `plan.todo` with what drafting it gave, in plan order: drafted in this process,
+    or by up to `jobs` worker processes, a range of accounts at a time."""
+    from .workers import Workers, can_fork
+
+    spans = _spans(len(plan.todo), jobs)
+    if jobs == 1 or len(spans) < 2 or not can_fork():
+        for job in plan.todo:
+            yield job, _draft_one(plan, job)
+        return
+    finished: dict[int, list[_Drafted]] = {}
+    next_span = 0
+    with Workers(min(jobs, len(spans)), functools.partial(_draft_span, plan)) as workers:
+        for index, drafted in workers.map(spans):
+            finished[index] = drafted
+            while next_span in finished:
+                start = spans[next_span][0]
+                for offset, one in enumerate(finished.pop(next_span)):
+                    yield plan.todo[start + offset], one
+                next_span += 1
+
+
+def _spans(count: int, jobs: int) -> list[tuple[int, int]]:
+    """`range(count)` cut into (start, stop) spans: several per worker, at most _CHUNK_MOST long."""
+    size = max(1, min(_CHUNK_MOST, count // (jobs * 4)))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _draft_span(plan: Plan, span: tuple[int, int]) -> list[_Drafted]:
+    """Runs in a worker process."""
+    return [_draft_one(plan, plan.todo[index]) for index in range(*span)]
+
+
+def _draft_one(plan: Plan, job: Job) -> _Drafted:
+    """Draft, check and save one account, and make its audit-log entry ready."""
     from .compose import draft
+    from .store import draft_entry
 
     try:
         result = draft(job.account, kind=job.assessment.next_action.kind,
@@ -245,9 +323,44 @@ def _draft_and_save(plan: Plan, job: Job) -> Outcome:
     except DeliveryError:
         raise
     except DrafterError as exc:
-        return _outcome(job, "failed", job.assessment.next_action.kind, reason=str(exc))
+        return _Drafted("failed", job.assessment.next_action.kind, reason=str(exc))
     files = _save(plan, job, result)
-    return _log(plan, job, result, files)
+    entry = None if plan.log is None else draft_entry(result, source=job.label,
+                                                      inputs_hash=job.inputs_hash,
+                                                      policy=plan.policy_ref)
+    return _Drafted(_status(result), result.draft.kind, files, entry=entry)
+
+
+class _LogWriter:
+    """Audit-log entries, written _LOG_EVERY per transaction, and the rest on leaving the block,
+    whether the batch finished or stopped. Each entry's record is already on disk, so a batch killed
+    before its entries are written loses none: the next run logs them (see `_finished`)."""
+
+    def __init__(self, log: Any) -> None:
+        self.log, self.entries = log, []
+
+    def add(self, entry: DraftEntry | None) -> None:
+        if entry is not None:
+            self.entries.append(entry)
+            if len(self.entries) >= _LOG_EVERY:
+                self.flush()
+
+    def flush(self) -> None:
+        if self.entries:  # there are none without a log
+            entries, self.entries = self.entries, []
+            self.log.record_drafts(entries)
+
+    def __enter__(self) -> _LogWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.flush()
+            return
+        try:
+            self.flush()
+        except DrafterError:
+            pass  # the error already on its way out says more
 
 
 async def _run_concurrently(plan: Plan, notify: Callable[[Outcome], None]) -> list[Outcome]:
@@ -309,23 +422,23 @@ def _save(plan: Plan, job: Job, result: DraftResult) -> tuple[str, ...]:
             write_atomic(plan.out_dir / name, to_eml(result, plan.policy), durable=False)
         else:
             write_atomic(plan.out_dir / name, result.draft.text() + "\n", durable=False)
-    record = {
-        "version": RECORD_VERSION,
-        "label": job.label,
-        "inputs_hash": job.inputs_hash,
-        "policy": plan.policy_ref,
-        "status": _status(result),
-        "files": files,
-        "account": job.account.model_dump(mode="json", exclude_none=True),
-        "result": result.model_dump(mode="json"),
-    }
-    # compact: json's C encoder is used only without indent, and a batch writes thousands of these
-    write_atomic(plan.out_dir / f"{job.stem}.json",
-                 json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n", durable=False)
+    write_atomic(plan.out_dir / f"{job.stem}.json", _record_json(plan, job, result, files),
+                 durable=False)
     return tuple(files)
 
 
+def _record_json(plan: Plan, job: Job, result: DraftResult, files: list[str]) -> str:
+    """The record as one line of compact JSON. The account and result are written out by pydantic
+    directly: the same text as json.dumps of their model_dump, at a third of the cost."""
+    head = {"version": RECORD_VERSION, "label": job.label, "inputs_hash": job.inputs_hash,
+            "policy": plan.policy_ref, "status": _status(result), "files": files}
+    return (json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+            + ',"account":' + job.account.model_dump_json(exclude_none=True)
+            + ',"result":' + result.model_dump_json() + "}\n")
+
+
 def _log(plan: Plan, job: Job, result: DraftResult, files: tuple[str, ...]) -> Outcome:
+    """Log one LLM draft as soon as it is made: a handful a second, not worth batching."""
     if plan.log is not None:
         plan.log.record_draft(result, source=job.label, inputs_hash=job.inputs_hash,
                               policy=plan.policy_ref)

@@ -21,7 +21,7 @@ import os
 import sqlite3
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -29,7 +29,7 @@ from .errors import DeliveryError, InputError
 from .models import Account, Draft, DraftResult, Report
 
 __all__ = ["SCHEMA_VERSION", "STATUSES", "DECISIONS", "AuditLog", "DraftRecord", "Decision",
-           "CheckRecord", "default_path", "inputs_hash"]
+           "CheckRecord", "DraftEntry", "draft_entry", "default_path", "inputs_hash", "inputs_hasher"]
 
 SCHEMA_VERSION = 1
 STATUSES = ("pending", "approved", "rejected", "sent")
@@ -156,14 +156,27 @@ def default_path() -> Path:
 def inputs_hash(account: Account, policy: Any, kind: str, as_of: date) -> str:
     """sha256 over everything that decides a draft: the account (canonical JSON), the policy pack's
     content, the message kind and the day it is drafted for. Same inputs, same hash."""
+    return inputs_hasher(policy)(account, kind, as_of)
+
+
+def inputs_hasher(policy: Any) -> Callable[[Account, str, date], str]:
+    """`inputs_hash` for many accounts under one policy: the pack is written out once, not per
+    account. Gives exactly the hashes `inputs_hash` does."""
     policy_data = policy.model_dump(mode="json", exclude={"source"}) if hasattr(policy, "model_dump") \
         else str(policy)
-    canonical = json.dumps(
-        {"account": account.model_dump(mode="json"), "policy": policy_data, "kind": kind,
-         "as_of": as_of.isoformat()},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # the canonical JSON's keys in sorted order: account, as_of, kind, policy
+    policy_tail = ',"policy":' + _canonical(policy_data) + "}"
+
+    def digest(account: Account, kind: str, as_of: date) -> str:
+        canonical = ('{"account":' + _canonical(account.model_dump(mode="json")) + ',"as_of":'
+                     + _canonical(as_of.isoformat()) + ',"kind":' + _canonical(kind) + policy_tail)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    return digest
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _clean(text: str) -> str:
@@ -180,6 +193,46 @@ def _clean_draft(draft: Draft) -> Draft:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+class DraftEntry(NamedTuple):
+    """A draft as the log stores it (sensitive numbers removed), apart from the time it is logged."""
+
+    source: str
+    customer: str
+    inputs_hash: str
+    as_of: str
+    policy: str
+    kind: str
+    channel: str
+    backend: str
+    model: str | None
+    attempts: int
+    repair_rounds: int
+    fell_back: int
+    fallback_reason: str | None
+    passed: int
+    report: str
+    draft: str
+    text: str
+
+
+_INSERT_DRAFT = (f"INSERT INTO drafts (created_at, {', '.join(DraftEntry._fields)})"
+                 f" VALUES ({', '.join('?' * (len(DraftEntry._fields) + 1))})")
+
+
+def draft_entry(result: DraftResult, *, source: str, inputs_hash: str,
+                policy: str | None = None) -> DraftEntry:
+    """What `AuditLog.record_drafts` stores for `result`. Needs no database, so the redaction it
+    does can run anywhere (a batch's worker processes)."""
+    draft, report, prov = _clean_draft(result.draft), result.report, result.provenance
+    return DraftEntry(
+        source=source, customer=result.customer, inputs_hash=inputs_hash,
+        as_of=result.assessment.as_of.isoformat(), policy=policy or report.policy, kind=draft.kind,
+        channel=draft.channel, backend=prov.backend, model=prov.model, attempts=prov.attempts,
+        repair_rounds=prov.repair_rounds, fell_back=int(prov.fell_back),
+        fallback_reason=prov.fallback_reason, passed=int(report.passed),
+        report=_clean(report.model_dump_json()), draft=draft.model_dump_json(), text=draft.text())
 
 
 class AuditLog:
@@ -235,19 +288,28 @@ class AuditLog:
                      policy: str | None = None) -> int:
         """Log a draft and its guard report; returns its id. `policy` names the pack as it can be
         loaded again (a shipped name or a file path); default: the name in the report."""
-        draft, report, prov = _clean_draft(result.draft), result.report, result.provenance
         with self._transaction():
-            cursor = self._db.execute(
-                "INSERT INTO drafts (created_at, source, customer, inputs_hash, as_of, policy, kind,"
-                " channel, backend, model, attempts, repair_rounds, fell_back, fallback_reason, passed,"
-                " report, draft, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (_now(), source, result.customer, inputs_hash, result.assessment.as_of.isoformat(),
-                 policy or report.policy, draft.kind, draft.channel, prov.backend, prov.model,
-                 prov.attempts, prov.repair_rounds, int(prov.fell_back), prov.fallback_reason,
-                 int(report.passed), _clean(report.model_dump_json()), draft.model_dump_json(),
-                 draft.text()),
-            )
+            cursor = self._db.execute(_INSERT_DRAFT, (_now(), *draft_entry(
+                result, source=source, inputs_hash=inputs_hash, policy=policy)))
         return int(cursor.lastrowid)
+
+    def record_drafts(self, entries: list[DraftEntry]) -> None:
+        """Log many drafts (made ready by `draft_entry`) in one transaction, in the order given:
+        all of them or, if the log cannot be written, none."""
+        if not entries:
+            return
+        with self._transaction():
+            self._db.executemany(_INSERT_DRAFT, [(_now(), *entry) for entry in entries])
+
+    def logged_inputs(self, hashes: list[str]) -> set[str]:
+        """Which of these inputs hashes have a draft in the log."""
+        found: set[str] = set()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self._db.execute(
+                f"SELECT DISTINCT inputs_hash FROM drafts WHERE inputs_hash IN ({marks})", chunk))
+        return found
 
     def record_check(self, report: Report, *, source: str, draft_text: str) -> int:
         """Log a guard check of any draft (LLM, offline or written by a person); returns its id.

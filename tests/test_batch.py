@@ -179,7 +179,8 @@ def test_no_readable_input_is_exit_2(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_a_full_disk_stops_the_batch_with_nothing_half_written(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_disk_stops_the_batch_with_nothing_half_written(tmp_path, monkeypatch, jobs):
     import drafter.files
 
     write_folder(tmp_path / "accounts", range(8))
@@ -212,7 +213,8 @@ def test_a_full_disk_stops_the_batch_with_nothing_half_written(tmp_path, monkeyp
         return FullDisk(handle) if writes["count"] > 7 else handle
 
     monkeypatch.setattr(drafter.files, "open", filling_open, raising=False)
-    result = batch(str(tmp_path / "accounts"), "--out", str(out), "--no-log")
+    # with workers, each counts its own writes (it has its own copy of `writes`)
+    result = batch(str(tmp_path / "accounts"), "--out", str(out), "--no-log", "--jobs", jobs)
     assert result.exit_code == 1
     assert "Error: cannot write" in result.output and "No space left on device" in result.output
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
@@ -242,8 +244,9 @@ def test_kill_9_in_the_middle_then_resume_loses_and_duplicates_nothing(tmp_path)
     count = 600
     write_jsonl(tmp_path / "accounts.jsonl", range(count))
     out, db = tmp_path / "out", str(tmp_path / "audit.db")
+    # drafting in process; test_batch_jobs.py kills a batch with worker processes
     command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "accounts.jsonl"),
-               "--out", str(out), "--db", db]
+               "--out", str(out), "--db", db, "--jobs", "1"]
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while len(list(out.glob("customer-*.json"))) < 40:

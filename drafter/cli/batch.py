@@ -24,14 +24,16 @@ __all__ = ["batch"]
 @as_of_option
 @click.option("--concurrency", type=click.IntRange(min=1, max=256), default=8, show_default=True,
               help="LLM drafts in flight at once.")
+@click.option("--jobs", "jobs_text", metavar="N", default=None,
+              help="Worker processes for offline drafting. Default: one per CPU; 1: no workers.")
 @click.option("--emit", type=click.Choice(["txt", "eml", "both"]), default="txt", show_default=True,
               help="Write each message as text, as an .eml draft for an email client, or both.")
 @db_option
 @click.option("--no-log", is_flag=True, help="Do not record the drafts in the audit log.")
 @format_option("text", "json", "csv")
 def batch(inputs: tuple[str, ...], out_dir: str, backend: str, model: str | None,
-          policy_name: str | None, as_of, concurrency: int, emit: str, db_path: str | None,
-          no_log: bool, output_format: str) -> None:
+          policy_name: str | None, as_of, concurrency: int, jobs_text: str | None, emit: str,
+          db_path: str | None, no_log: bool, output_format: str) -> None:
     """Draft one message per account and write them to a folder, with a summary by aging bucket.
 
     INPUT is an account file (JSON or YAML), a JSONL file (one account per line), a CSV aging report,
@@ -43,13 +45,19 @@ def batch(inputs: tuple[str, ...], out_dir: str, backend: str, model: str | None
     so an interrupted batch resumes where it stopped. Exit status: 0 when every account was drafted
     and passed, 1 when some failed or were unreadable, 2 when no account could be read.
 
+    Offline drafting is spread over --jobs worker processes (default: one per CPU this process may
+    use); the files, the summary and the audit log are the same whatever the number. --jobs 1
+    drafts in this process. LLM drafting runs --concurrency requests at once instead.
+
     \b
       drafter batch examples/accounts/ --out drafts/
       drafter batch aging.csv --out drafts/ --backend llm --concurrency 8 --emit both
+      drafter batch accounts.jsonl --out drafts/ --backend offline --jobs 4
     """
     from ..batch import plan_batch, summarize, summary_csv, summary_text, write_summary
     from ..errors import InputError
 
+    jobs = _parse_jobs(jobs_text)
     settings = None
     if backend != "offline":
         from ..config import load_settings
@@ -58,8 +66,8 @@ def batch(inputs: tuple[str, ...], out_dir: str, backend: str, model: str | None
     audit = None if no_log else open_log(db_path)
     try:
         plan = plan_batch(list(inputs), out_dir, backend=backend, policy=policy_name, as_of=as_of,
-                          settings=settings, emit=emit, concurrency=concurrency, log=audit,
-                          on_error=_report_skipped)
+                          settings=settings, emit=emit, concurrency=concurrency, jobs=jobs,
+                          log=audit, on_error=_report_skipped)
         if not plan.todo and not plan.done:
             raise InputError("no account could be read from " + ", ".join(inputs))
         outcomes = _run_with_progress(plan)
@@ -76,6 +84,20 @@ def batch(inputs: tuple[str, ...], out_dir: str, backend: str, model: str | None
         click.echo(summary_text(summary), nl=False)
     if plan.errors or summary["total"]["failed"]:
         raise click.exceptions.Exit(1)
+
+
+def _parse_jobs(text: str | None) -> int | None:
+    from ..errors import InputError
+
+    if text is None:
+        return None
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise InputError(f"--jobs must be a whole number, at least 1 (got {text!r})")
+    return jobs
 
 
 def _report_skipped(label: str, message: str) -> None:
