@@ -4,7 +4,7 @@ Usage: python3 benchmarks/bench_classify.py [--seconds N]
 
 Prints per-category recall and false-positive rate over the labelled corpus
 (tests/corpus/*.yaml; hold-out, paraphrase and external sets excluded), the same figures for the
-hold-out file, the paraphrase development set and the two external sets (external-b: aggregate figures only, never its
+hold-out file, the paraphrase development set and each external set (external-b: aggregate figures only, never its
 cases), the first-call cost in a fresh process, and throughput (wall and CPU time).
 """
 
@@ -29,7 +29,11 @@ HOLDOUT = "holdout.yaml"
 EXTERNAL_TUNING = "external-a.yaml"  # an independent author's set, tuned on after its first scoring
 EXTERNAL_SEALED = "external-b.yaml"  # sealed: only aggregate figures may be printed
 PARAPHRASE = "paraphrase.yaml"  # development set of idioms and euphemisms, written before the rules were widened
-NOT_CORPUS = (HOLDOUT, EXTERNAL_TUNING, EXTERNAL_SEALED, PARAPHRASE)
+NOT_CORPUS = (HOLDOUT, PARAPHRASE)  # and every external-*.yaml
+
+
+def in_corpus(path: Path) -> bool:
+    return path.name not in NOT_CORPUS and not path.name.startswith("external")
 
 BENIGN_DRAFT = (
     "Hi Dana,\n\nI hope the month is going well. A quick note that invoice INV-1042 for $8,500.00 was due on "
@@ -160,16 +164,20 @@ def main() -> None:
     threat_first = first_call_ms(THREAT_DRAFT)
     from drafter import classify as module
 
-    corpus_paths = [p for p in sorted(CORPUS_DIR.glob("*.yaml")) if p.name not in NOT_CORPUS]
+    corpus_paths = [p for p in sorted(CORPUS_DIR.glob("*.yaml")) if in_corpus(p)]
     corpus = load(corpus_paths)
     report("corpus", evaluate(corpus, module.CATEGORIES, module.classify))
     holdout_path = CORPUS_DIR / HOLDOUT
     if holdout_path.exists():
         report("hold-out (fixed after its first scoring; first scores in docs/classifier.md)",
                evaluate(load([holdout_path]), module.CATEGORIES, module.classify))
+    later_sets = [(path.name, f"{path.stem} (independent author; tuned on after its first scoring, "
+                              "first score in docs/classifier.md)")
+                  for path in sorted(CORPUS_DIR.glob("external-*.yaml"))
+                  if path.name not in (EXTERNAL_TUNING, EXTERNAL_SEALED)]
     for name, title in ((PARAPHRASE, "paraphrase (development set; first score in docs/classifier.md)"),
                         (EXTERNAL_TUNING, "external-a (independent author; tuned on after its first scoring)"),
-                        (EXTERNAL_SEALED, "external-b (sealed; aggregate figures only)")):
+                        (EXTERNAL_SEALED, "external-b (sealed; aggregate figures only)"), *later_sets):
         if (CORPUS_DIR / name).exists():
             result = evaluate(load([CORPUS_DIR / name]), module.CATEGORIES, module.classify)
             result["show_misses"] = name != EXTERNAL_SEALED

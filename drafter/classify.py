@@ -123,7 +123,7 @@ DATE = _alt(
 WINDOW = rf"(?:within(?: the next)?|(?<=the\s)next) {NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|weeks?)"
 FIRM_TIME = _alt(
     rf"(?:by|before|(?<=no\s)later than|(?<=not\s)later than|prior to) (?:the )?(?:{DATE})",
-    WINDOW,
+    WINDOW, r"within (?:the next |a )?fortnight",
 )
 
 
@@ -264,14 +264,14 @@ SUSPEND_OBJ = _alt(
     r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
     r"access", r"log-?ins?", r"credentials", r"users?(?: accounts)?", r"seats", r"licen[cs]es?", r"subscriptions?",
     r"platform", r"portal", r"software", r"app", r"api(?: keys?)?", r"integrations?", r"workspaces?", r"dashboards?",
-    r"shipments?", r"shipping", r"consignments?", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
+    r"shipments?", r"shipping", r"consignments?", r"cargo", r"(?:next |your )container", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
     r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
-_rule("suspension", rf"(?P<act>{SUSPEND_ACT}){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|end\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"(?P<act>{SUSPEND_ACT})(?! (?:billing|charging|invoicing|the (?:billing|charges|invoices?))\b){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold|on (?:ice|pause|stop))")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
@@ -290,6 +290,11 @@ _rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|ex
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
 _rule("suspension", r"(?P<act>down tools)\b", "plain")
+_rule("suspension", r"(?P<act>(?:you're|you are|you'll be|you will be|(?:your |the )?account (?:is|will be|goes|'ll be|will go)|orders? (?:are|will be)) (?:\w+ )?on (?:a )?stop)\b", "plain", requires=("stop",))
+_rule("suspension", r"\b(?P<act>(?:won't|will not|can't|cannot|shan't) be (?:rostering|supplying|sending|placing|providing|booking|scheduling|shipping|delivering|dispatching|despatching|releasing|accepting|processing|taking)) (?:any )?(?:more|further|new|any)\b[^.!?]{0,60}?\b(?:until|till|unless)\b", "plain", requires=("until", "till", "unless"))
+_rule("suspension", r"(?P<act>pull\w*|withdraw\w*|remov\w*|tak(?:e|es|ing)) (?:all )?(?:of )?(?:our |the )?(?:\w+ )?(?P<obj>staff|workers|crews?|temps|nurses|people|team|labou?r|labourers|operatives|carers|guards|security|cleaners|drivers|engineers|pickers|packers|fitters|installers|technicians|contractors|operators|riggers|electricians|plumbers) (?:from|off|out of) (?:your|the)\b", requires=("from", "off", "out of"))
+_rule("suspension", r"(?P<act>(?:whether|if) (?:they|we|i) should (?:carry on|keep|continue|still be) \w+ing) (?:your )?(?:orders|goods|stock|deliveries|shipments)\b", "plain", requires=("should",))
+_rule("suspension", r"(?P<act>(?:hate|shame|pity)\b[^.!?]{0,60}\b(?:log ?in|sign in|log on)\b[^.!?]{0,30}\bfind (?:nothing|it (?:gone|empty|locked)|no access))", "plain", requires=("find",))
 _rule("suspension", r"(?P<act>(?:hate|shame|pity|wouldn't want|would not want)\b[^.!?]{0,50}?\b(?:can't|cannot|couldn't|unable to|no longer able to) (?:log ?in|sign in|access|order|place orders|get (?:deliveries|stock|parts)))", "plain")
 _rule("suspension", r"(?P<act>cash[- ](?:before|ahead of|prior to|with)[- ](?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
 _rule("suspension", rf"(?P<act>(?:shame|pity) if|hate for)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly|found (?:itself|themselves)|ended up|slipped)\b")
@@ -304,7 +309,8 @@ AGENCY = _alt(
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
     r"debt (?:buyers?|purchasers?)",
-    r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?) (?:(?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on)|whose (?:\w+ ){0,2}?(?:business|job|trade|line of work|speciality|specialty) is) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
+    r"(?:stranger|strangers|someone|somebody|people) from an? (?:collection |debt |recovery )?agency\b(?=[^.!?]{0,30}\b(?:ring|call|phon|chas|knock|turn|visit|show)\w*)",
+    r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?|people) (?:(?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on|chases?|pursues?|recovers?|collects?)|whose (?:\w+ ){0,2}?(?:business|job|trade|line of work|speciality|specialty) is) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
 _rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
@@ -321,7 +327,7 @@ LEGAL_NOUN = _alt(
 _LEGAL_NOUN_WORDS = ("lawyer", "attorney", "counsel", "solicitor", "law firm", "legal")
 LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
-    r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|civil|circuit|superior) court",
+    r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|magistrates|civil|circuit|superior|local|high|supreme|sheriff|federal|commercial) court", r"statement of claim", r"(?:ask|asks|asking|apply|applying|petition\w*) (?:to )?(?:a|the) (?:judge|court|magistrate)",
     r"(?:obtain|enter|secure|seek|get)(?: a)? (?:court )?judge?ment", r"(?:court |default |money )?judge?ments? against", r"(?:court|default) judge?ments?",
     r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
@@ -340,6 +346,8 @@ _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|go
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be|been)\b{_gap(2)}?\s*(?P<act>(?:asked|instructed|told|briefed|engaged|retained) to|enforce|recover|chase|contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}) (?P<act>(?:send|sends|sending|file|files|filing|issue|issues|issuing|serve|serves|serving|draft|drafts|drafting|prepare|prepares|preparing) (?:you |your company )?(?:a |the |formal )*(?:demand|letter|notice|claim|complaint|papers|summons|writ))")
 _rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact|email|message|communication)s?)\b{_gap(5)}from (?:our |an |the |a )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
+_rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}(?P<act>(?:had|having|have|has|take|taken|taking|took) a (?:\w+ )?look at|looked at|looking at|reviewed|reviewing|gone through|going through) (?:the|your|this) (?:file|account|matter|debt|arrears|case)\b")
+_rule("legal_action", rf"(?P<act>keep|keeping|hold|holding)\b{_gap(2)}(?P<obj>{LEGAL_NOUN}) (?:from|off|away|back)\b", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<act>hear(?:ing)?) from (?:our |an |the |a )*(?P<obj>{LEGAL_NOUN})")
 _rule("legal_action", rf"(?P<act>next steps?|final step|last step|only (?:option|step)){_gap(6)}(?P<obj>{LEGAL_NOUN}|court|legal)")
 _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:fees|costs)|costs of (?:legal action|litigation|court))", "noun")
@@ -348,7 +356,7 @@ _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:f
 BUREAU = _alt(
     r"(?:business |commercial |consumer )?credit (?:bureaus?|reporting (?:agenc(?:y|ies)|bureaus?|compan(?:y|ies))|reference agenc(?:y|ies)|rating agenc(?:y|ies)|agenc(?:y|ies))",
     r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
-    r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"agenc(?:y|ies) (?:that|which|who) (?:score|scores|rate|rates|track|tracks|monitor|monitors|assess|assesses)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
+    r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"agenc(?:y|ies) (?:that|which|who) (?:score|scores|rate|rates|track|tracks|monitor|monitors|assess|assesses)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"agencies (?:that|which) (?:banks|lenders|suppliers|creditors)", r"(?:lenders|banks|suppliers|creditors|underwriters) (?:seeing|to see|see|find|finding) (?:this|it) on your (?:credit |business )?(?:file|record|report)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
 CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
 CREDIT_HARM = r"(?:go(?:es|ing)? (?:on|onto|into)|(?:added|placed|put|noted|recorded|listed) (?:on|to|in)|report|reports|reported|reporting|affect|affects|affected|affecting|impact|impacts|impacted|impacting|harm|harms|damag(?:e|es|ed|ing)|hurt|hurts|lower|lowers|lowered|reduc(?:e|es|ed)|hit|reflect|reflects|reflected|show up|appear|appears|mark|marks|ding|tarnish|jeopardi[sz]e|(?<=at\s)risk|negative(?:ly)?|adverse(?:ly)?|derogatory|downgrad(?:e|es|ed)|suffer|suffers|worsen|drop)"
@@ -360,7 +368,7 @@ _rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|
 _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit |trade |payment )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
 
 # ---- personal_guarantee --------------------------------------------------
-_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets))\b", "noun")
+_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)(?! (?:(?:the|that|a|an|your|our|its) )?(?:\w+ )?(?:delivery|slot|dates?|times?|quality|service|installation|turnaround|price|stock|availability|workmanship|results?|arrival|dispatch|shipment|order|launch|deadline)\b)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets))\b", "noun")
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature)|(?:signed|made out|written|taken out) in your (?:own )?name)")
 _rule("personal_guarantee", r"(?P<act>your (?:own )?(?:name|signature)) (?:is|was|'s|sits|appears) (?:on|under) (?:that|the|this|your) (?P<obj>guarant(?:ee|y))\b")
@@ -369,11 +377,13 @@ _rule("personal_guarantee", rf"(?P<obj>your (?:own|personal|private) (?:assets|h
 _rule("personal_guarantee", rf"(?P<act>come after|coming after|came after|go after|going after|pursue|pursuing|seek|seeking|recover\w*|collect\w*|look to|looking to)\b{_gap(4)}(?P<obj>your (?:own|personal|private) (?:assets|house|home|savings|property|money|wealth|bank accounts?))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?:you|your \w+|the owners?|the principals?) (?:personally )?(?P<act>signed|provided|gave|executed|put in place)\b(?!\W+(?:isn't|is not|won't|will not|doesn't|does not)\b)")
 _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))", requires=("personally", "individually"))
+_rule("personal_guarantee", rf"(?P<act>cover\w*|pay\w*|settl\w*|meet|make good|fund\w*)\b{_gap(4)}(?P<obj>out of (?:his|her|their|your) (?:own )?pockets?)", requires=("pocket",))
+_rule("personal_guarantee", r"(?P<act>(?:he|she|you|they|mr\.? \w+|mrs\.? \w+|ms\.? \w+|your (?:director|owner|md|ceo|principal|founder)s?) (?:personally )?signed) (?:the|a|that|this|his|her|your) (?:personal )?(?P<obj>guarant(?:ee|y))\b", requires=("guarant",))
 _rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
 
 # ---- repossession --------------------------------------------------------
 REPO_OBJ = _alt(
-    r"equipment", r"machines?", r"machinery", r"excavators?", r"loaders?", r"forklifts?", r"(?:boom |scissor |aerial )?lifts?",
+    r"equipment", r"machines?", r"machinery", r"excavators?", r"(?:mini-?)?diggers?", r"loaders?", r"forklifts?", r"(?:boom |scissor |aerial )?lifts?",
     r"cranes?", r"generators?", r"trailers?", r"trucks?", r"vehicles?", r"units?", r"rentals?", r"rented (?:items|gear|units|equipment)",
     r"goods", r"merchandise", r"inventory", r"materials", r"products", r"(?<=our\s)property", r"company property", r"scaffold(?:ing)?", r"containers?",
     r"compressors?", r"skid ?steers?", r"(?:bull)?dozers?", r"backhoes?", r"tools", r"fleet", r"copiers?", r"printers?",
@@ -402,6 +412,8 @@ _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|re
 _rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away)\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought|take|taking|took|carry|carrying|cart|carting|haul|hauling)(?= \w+ (?:home|back|away))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
+_rule("repossession", r"(?P<act>load(?:s|ed|ing)? (?:them|it|everything|the \w+) back (?:on|onto|into) (?:the |our )?(?:truck|lorry|trailer|low-?loader|ute|van))\b", "plain")
+_rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?]{{0,40}}\b(?P<act>(?:spare|second|duplicate) (?:set of )?keys?)\b", requires=("key",))
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
 
 # The goods move back to us: "the kit comes back to us", "the printers go back on our truck", "revert to us".
@@ -417,7 +429,7 @@ LATE_FEE = _alt(
     r"late[- ](?:payment[- ])?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
     r"interest (?:charges?|keeps? (?:running|ticking|climbing|mounting|adding up)|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
-    r"penalt(?:y|ies)(?! box| kick| shot)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
+    r"penalt(?:y|ies)(?! box| kick| shot| shoot-?out| spot| area| corner)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
     r"costs (?:will be |being )?added", r"costs? of (?:collection|collecting|recovery|recovering|enforcement)",
     r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"interest (?:starts?|begins?|kicks in|will start|will begin)",
     r"(?:charged|billed|added) (?:for )?(?:every|each|per) (?:day|week|month)", r"(?:daily|weekly|monthly) (?:charges?|fees?|penalt(?:y|ies))", r"(?:contractual|statutory) (?:interest|compensation|costs)",
@@ -435,7 +447,7 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:more (?:expensive|costly)|cost you more)\b[^.!?]{0,40}\bthe longer\b", r"the longer\b[^.!?]{0,40}\b(?:more (?:expensive|costly)|cost you more)\b", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
     r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
@@ -460,16 +472,16 @@ DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|co
 
 # ---- urgency -------------------------------------------------------------
 URGENCY = _alt(
-    r"urgen(?:t|tly|cy)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
+    r"urgen(?:t|tly|cy)(?! (?:support|help|assistance|queries|query|questions?|issues?|enquir\w+|care|repairs?|callouts?|call-outs?)\b)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
     r"(?<=at\s)once", r"right away", r"right now", r"(?<=not\s)next week", r"this (?:minute|instant)", r"act (?:now|fast|quickly|today)", r"without (?:any )?(?:further |more )?delay", r"time[- ](?:sensitive|critical)",
-    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
+    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)(?! (?:went out|was sent|we sent|dated|(?:is|was) (?:dated|sent) on))", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
     r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this", r"(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?) (?:today|now|immediately|this week)",
     r"(?:straight |right )?to the top of (?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
-    r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)",
+    r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)", r"pay (?:up )?now,? or\b",
 )
 _rule_each("urgency", "act", URGENCY, "plain", r"\b")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
@@ -481,7 +493,7 @@ INSULT = _alt(
     r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"(?:haven't|hasn't|don't|doesn't|lack|lacks) (?:got )?the (?:brains?|sense|wits?|intelligence|competence|nous) to",
     r"(?:in|using) small words", r"read it slowly", r"takes the (?:biscuit|cake)", r"a (?:child|toddler|five-year-old|monkey|chimp) could", r"shambolic", r"too (?:complicated|difficult|hard) for you",
     r"what part of\b[^.!?]{0,40}\b(?:don't you|do you not|is too|are you)", r"cut out for (?:running|run|this|business|the job)", r"laughable", r"amateur\w*",
-    r"clueless", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
+    r"clueless", r"thiev\w*", r"(?:didn't|did not|doesn't|does not|hasn't|has not|haven't|have not) (?:\w+ )?sink in", r"(?:go|speak|write|type|explain (?:it|this)) (?:\w+ ){0,2}?slowly", r"(?:is it|it's|it is) (?:really |honestly |seriously )?beyond (?:you|your)", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
     r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
     r"excuses", r"grow up", r"get your act together", r"shame on you", r"obtuse", r"dimwit\w*", r"halfwits?", r"nitwits?", r"imbeciles?", r"numpt(?:y|ies)", r"muppets?",
     r"(?:is that|is it|that's) (?:too much|asking too much) to ask", r"(?<=actually\s)capable of", r"(?<=even\s)capable of", r"come naturally", r"comes naturally",
@@ -497,7 +509,9 @@ _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
-_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
+_rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>(?:take|takes|taking|took) an? (?:\w+ )?interest)")
+_rule("criminal_threat", r"(?P<act>hear(?:ing)? from) (?P<obj>the (?:police|authorities|fraud squad|guards|gardaí|garda))\b")
 _rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?))\b", "plain")
 _rule("criminal_threat", r"(?:(?<=to\sthe\s)|(?<=with\sthe\s))(?P<obj>police|fraud squad|authorities|prosecutors?)\b")
 _rule("criminal_threat", rf"(?P<obj>police|law enforcement|authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
@@ -519,7 +533,7 @@ VIOLENCE = _alt(
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
     r"physical(?:ly)? (?:harm|force|confront)", r"shame if (?:your|you) (?:\w+ )?(?:got|had an|were|was) (?:hurt|damaged|accident|broken|harmed)", r"(?:hope|wouldn't want) (?:you|your \w+) (?:to )?(?:get|gets|getting) hurt",
     r"(?<=your\s)(?:family|kids|children|employees|staff) (?:would|could|might) (?:\w+ )?(?:hurt|harmed|suffer|regret)", r"threaten(?:ing)? (?:you|your)", r"(?:things|this|it) (?:could|might|may|will|would|can) (?:get|turn) (?:ugly|nasty|messy|physical|rough)",
-    r"teach (?:you|your \w+) a lesson", r"(?:hope|pray) nothing (?:bad |unfortunate |nasty )?happens", r"(?:guarantee|vouch for) (?:your|the) (?:safety|wellbeing|well-being)",
+    r"teach (?:you|your \w+) a lesson", r"give (?:you|him|her|them) a (?:good )?(?:hiding|thrashing|beating|kicking|slap)", r"(?:hope|pray) nothing (?:bad |unfortunate |nasty )?happens", r"(?:guarantee|vouch for) (?:your|the) (?:safety|wellbeing|well-being)",
     r"(?:we're|we are|i'm|i am) watching (?:you|your)", r"keep(?:ing)? an eye on (?:you|your (?:family|house|home|kids|children))", r"sort (?:you|your \w+) out",
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
     r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
@@ -560,6 +574,7 @@ _THIRD_PARTY_WORDS = (
 )
 THIRD_PARTY = _alt(
     r"(?:(?<=your\s)|(?<=other\s)|(?<=mutual\s)|(?<=shared\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
+    r"(?<=every\s)(?:supplier|vendor|customer|client|wholesaler|retailer|merchant|distributor|builder|contractor|subcontractor|lender|bank|business|company|firm|trader|dealer|manufacturer|member)",
     r"(?<=the\s)(?:main|general|principal|head|lead) contractor", r"(?:trade|industry|business|professional) (?:bod(?:y|ies)|federation)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
@@ -572,10 +587,10 @@ TELL = _alt(
     _verb("share"), _verb("publish"), r"tip(?:s|ped|ping)? off", r"giv(?:e|es|ing)|gave", _verb("post"), _verb("broadcast"), _verb("announce"), _verb("circulate"), _verb("email"), _verb("advise"),
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
-_rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(7)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
+_rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(8)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(4)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear(?:ing)?|know|learn|find out|be told|be informed|be warned|see|read|interested|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
-_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies)|people (?:talk|gossip) (?:at|in|around|across) (?:the )?(?:\w+ )?(?:trade|industry|shows?|conferences?|events?|expos?|fairs?|market|sector|club|chamber|circles))\b", "plain")
+_rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies)|(?:shame|pity)\b[^.!?]{0,40}\bpeople\b[^.!?]{0,50}\b(?:start(?:ed)? (?:talking|asking)|talk(?:ing)? about|gossip\w*)|people (?:talk|gossip) (?:at|in|around|across) (?:the )?(?:\w+ )?(?:trade|industry|shows?|conferences?|events?|expos?|fairs?|market|sector|club|chamber|circles))\b", "plain")
 _rule("public_shaming", rf"(?P<act>make sure|ensure)\b{_gap(4)}(?P<obj>{THIRD_PARTY}){_gap(6)}(?:know|hear|find out|are aware|learn)\b")
 _rule("public_shaming", rf"(?P<act>hate|wouldn't want|would not want|don't want|do not want|shame|pity)\b{_gap(3)}(?:for )?(?P<obj>{THIRD_PARTY}) to (?:find out|hear|learn|know|discover|see|read)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|(?:one|1|single|two|2)[- ]star (?:rating|review)s?|(?:as|listed as|flagged as|named as) an? (?:bad|slow|late|non-?|problem)[- ]?payer|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
@@ -600,7 +615,7 @@ NEGATION = _c(
 NEGATION_EXEMPT_AFTER = _c(
     r"\s*(?:later than|rocket science|even\b|(?:make|force|push) (?:us|me)\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
     r"(?:\w+ )?cut out for|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
-    r"delay|more excuses|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
+    r"delay|more excuses|but\b(?! (?:we|i|our|you|they)\b)|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
     r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
 )
 VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up)\b")
@@ -620,7 +635,7 @@ CUSTOMER_ACTOR = _c(r"(?:\byou(?:'d|'ll|'re)?(?: (?:can|could|may|might|would|wi
 OFFER = _c(r"\b(?:happy to|glad to|pleased to|willing to|able to offer|can offer|could offer|option (?:to|of)|would you like|if you'd like|if you would like|if it helps|if that helps|at your request|on request|if you prefer|we can also|we could|offer to|offering to|is there anything|do you want us to|shall we)\b")
 # Statements attributed to the customer or someone else: "you mentioned", "as you said", "your lawyer said".
 REPORTED_VERB = _c(
-    r"(?:mentioned|said|say|says|told (?:us|me)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|"
+    r"(?:mentioned|said|say|says|told (?:us|me|(?:our )?\w+ that)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|"
     r"brought up|shared|confirmed|agreed|promised|committed|suggested|stated|claimed|claim|reported|asking|wondering)\b"
 )
 REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
