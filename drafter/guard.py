@@ -180,10 +180,7 @@ class Context:
 
     @cached_property
     def balance_text(self) -> str:
-        totals: dict[str, Decimal] = {}
-        for inv in self.account.invoices:
-            totals[inv.currency] = totals.get(inv.currency, Decimal(0)) + inv.open_balance
-        return " + ".join(format_money(amount, currency) for currency, amount in totals.items())
+        return _cached(self.account, self.policy, self.as_of, "balance_text", lambda: _balance_text(self.account))
 
     def enabled(self, rule_id: str) -> bool:
         settings = self.policy.rules.get(rule_id)
@@ -213,7 +210,8 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
     as_of = account.effective_as_of(as_of or (assessment.as_of if assessment else None))
     if assessment is None:
         assessment = _assessment(account, policy, as_of)
-    disputed_invoices = frozenset(d.invoice for d in account.disputes if d.status == "open")
+    disputed_invoices = _cached(account, policy, as_of, "disputed_invoices",
+                                lambda: frozenset(d.invoice for d in account.disputes if d.status == "open"))
     text = draft.text()
     ctx = Context(draft, text, account, policy, assessment.tier if tier is None else tier, as_of,
                   disputed_invoices, assessment.approach == "pause_dispute")
@@ -261,6 +259,13 @@ def _assessment(account: Account, policy: Policy, as_of: date) -> Assessment:
     from .analysis import analyze
 
     return _cached(account, policy, as_of, "assessment", lambda: analyze(account, policy, as_of))
+
+
+def _balance_text(account: Account) -> str:
+    totals: dict[str, Decimal] = {}
+    for inv in account.invoices:
+        totals[inv.currency] = totals.get(inv.currency, Decimal(0)) + inv.open_balance
+    return " + ".join(format_money(amount, currency) for currency, amount in totals.items())
 
 
 def _facts(account: Account, policy: Policy, as_of: date) -> Facts:
