@@ -467,6 +467,8 @@ _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
 EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when|for (?:early |prompt )?(?:payment|paying|settlement|settling))\b|\b\d+/\d+,? net \d+")
+QUESTION_PAST = _c(r"\b(?:did|was|were|has been|have been|had|yesterday|ago|last (?:week|month|night|monday|tuesday|wednesday|thursday|friday))\b")
+QUESTION_PAYMENT = _c(r"\b(?:pay|paid|paying|payments?(?! (?:date|dates|day|schedule|details|plans?|run|terms|method|reference))|remit\w*|settle\w*|settlement|funds|wire|transfer|cheque|ach|balance|amount|clear(?:ed)? (?:the|this|your|it))\b")
 DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
     r"|\bpayments? (?:made|sent|submitted|processed|initiated) (?:by|via|through|with|using) (?:card|credit card|debit card|ach|check|cheque|wire|bank|the portal)\b")
 
@@ -909,7 +911,11 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
 
 
 def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) -> bool:
-    if norm[s_start:s_end].rstrip(" \n\"')*").endswith("?"):
+    # "could you pay by Friday?" asks for payment by a firm date as surely as "please pay by Friday";
+    # a question asking only for a reply or a call by then does not
+    if norm[s_start:s_end].rstrip(" \n\"')*").endswith("?") and (
+            not QUESTION_PAYMENT.search(norm, match.start(), match.end())
+            or QUESTION_PAST.search(norm, s_start, s_end)):
         return False
     if EARLY_PAYMENT_TERMS.search(norm, s_start, s_end):
         return False
