@@ -248,7 +248,7 @@ SUSPEND_ACT = _alt(
     _verb("lock") + r"(?: out)?", _verb("block"), r"freez(?:e|es|ing)|froze|frozen", _verb("restrict"),
     _verb("revoke"), _verb("terminate"), r"cancel(?:s|led|ed|ling|ing)?", _verb("halt"),
     r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
-    r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off)", _verb("downgrade"),
+    r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off| an account| accounts)", _verb("downgrade"),
     r"clos(?:e|es|ed|ing)",
     _verb("deny"), _verb("sever"), r"pull(?:s|ed|ing)? the plug on", r"h(?:old|olds|olding|eld) back", r"put(?:s|ting)? a stop (?:on|to)", r"turn(?:s|ed|ing)? away", _verb("deprovision"), _verb("offboard"), r"withdr(?:aw|aws|awing|ew|awn)",
 )
@@ -264,14 +264,14 @@ SUSPEND_OBJ = _alt(
     r"account(?! (?:team|manager|managers|executive|rep|representative|number|owner|statement|details|name|holder|payable|receivable|summary|history|page|settings|balance|contact))",
     r"access", r"log-?ins?", r"credentials", r"users?(?: accounts)?", r"seats", r"licen[cs]es?", r"subscriptions?",
     r"platform", r"portal", r"software", r"app", r"api(?: keys?)?", r"integrations?", r"workspaces?", r"dashboards?",
-    r"shipments?", r"shipping", r"consignments?", r"cargo", r"(?:next |your )container", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
+    r"shipments?", r"shipping", r"consignments?", r"cargo", r"(?:product |marketplace )?listings", r"processing(?! (?:fees?|charges?|times?))", r"(?:next |your )container", r"loads", r"trucks", r"work orders?", r"purchase orders?", r"deliver(?:y|ies)", r"orders?", r"supply",
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
     r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT})(?! (?:billing|charging|invoicing|the (?:billing|charges|invoices?))\b){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:switch|switches|go|goes|turn|turns) (?:to )?(?:read-only|read only|view-only|view only)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold|on (?:ice|pause|stop))")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
@@ -286,10 +286,12 @@ _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:hav
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the))* (?:next |upcoming |following )?(?:(?:batch|round|load|lot|consignment|run) of )?(?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items|temps|workers|staff|crews?|drivers|labou?r|engineers|technicians))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch|fill|book|roster|cover)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the|three|two|four|five))* (?:next |upcoming |following )?(?:(?:batch|round|load|lot|consignment|run) of )?(?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items|temps|workers|staff|crews?|drivers|labou?r|engineers|technicians|operatives|shifts|nurses|carers|bookings|containers|cargo|consignments|specimens|samples|tests|listings))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
-_rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment)")
+_rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment|to be (?:paid|prepaid) (?:on a pro-?forma(?: basis)?|up ?front|in advance))")
 _rule("suspension", r"(?P<act>down tools)\b", "plain")
+_rule("suspension", r"(?P<act>(?:to )?avoid (?:any )?(?:interruption|disruption|suspension|break|pause|loss)s? (?:to|in|of) (?:your |the )?(?:[\w']+ ){0,3}?(?:access|service|services|deliveries|delivery|supply|account|subscription|workspace|orders|shipments|platform|licen[cs]es|seats|cover|passes|badges|log-?ins|portal|dashboards?))\b", "plain")
+_rule("suspension", r"(?P<act>to keep (?:your |the )?(?:\w+ ){0,4}?(?:deliveries|orders|service|access|supply|shipments|account|shifts) (?:on schedule|running|flowing|going|active|open|on track|coming))\b", "plain")
 _rule("suspension", r"(?P<act>(?:you're|you are|you'll be|you will be|(?:your |the )?account (?:is|will be|goes|'ll be|will go)|orders? (?:are|will be)) (?:\w+ )?on (?:a )?stop)\b", "plain", requires=("stop",))
 _rule("suspension", r"\b(?P<act>(?:won't|will not|can't|cannot|shan't) be (?:rostering|supplying|sending|placing|providing|booking|scheduling|shipping|delivering|dispatching|despatching|releasing|accepting|processing|taking)) (?:any )?(?:more|further|new|any)\b[^.!?]{0,60}?\b(?:until|till|unless)\b", "plain", requires=("until", "till", "unless"))
 _rule("suspension", r"(?P<act>pull\w*|withdraw\w*|remov\w*|tak(?:e|es|ing)) (?:all )?(?:of )?(?:our |the )?(?:\w+ )?(?P<obj>staff|workers|crews?|temps|nurses|people|team|labou?r|labourers|operatives|carers|guards|security|cleaners|drivers|engineers|pickers|packers|fitters|installers|technicians|contractors|operators|riggers|electricians|plumbers) (?:from|off|out of) (?:your|the)\b", requires=("from", "off", "out of"))
@@ -327,7 +329,7 @@ LEGAL_NOUN = _alt(
 _LEGAL_NOUN_WORDS = ("lawyer", "attorney", "counsel", "solicitor", "law firm", "legal")
 LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
-    r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|magistrates|civil|circuit|superior|local|high|supreme|sheriff|federal|commercial) court", r"statement of claim", r"(?:ask|asks|asking|apply|applying|petition\w*) (?:to )?(?:a|the) (?:judge|court|magistrate)",
+    r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|magistrates|civil|circuit|superior|local|high|supreme|sheriff|federal|commercial) court", r"statement of claim", r"adjudication (?:application|claim|proceedings)", r"(?:ask|asks|asking|apply|applying|petition\w*) (?:to )?(?:a|the) (?:judge|court|magistrate)",
     r"(?:obtain|enter|secure|seek|get)(?: a)? (?:court )?judge?ment", r"(?:court |default |money )?judge?ments? against", r"(?:court|default) judge?ments?",
     r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
@@ -347,6 +349,8 @@ _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}) (?P<act>(?:send|sends|sending|file|files|filing|issue|issues|issuing|serve|serves|serving|draft|drafts|drafting|prepare|prepares|preparing) (?:you |your company )?(?:a |the |formal )*(?:demand|letter|notice|claim|complaint|papers|summons|writ))")
 _rule("legal_action", rf"(?P<act>(?:letter|notice|demand|call|correspondence|contact|email|message|communication)s?)\b{_gap(5)}from (?:our |an |the |a )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}(?P<act>(?:had|having|have|has|take|taken|taking|took) a (?:\w+ )?look at|looked at|looking at|reviewed|reviewing|gone through|going through) (?:the|your|this) (?:file|account|matter|debt|arrears|case)\b")
+_rule("legal_action", rf"(?P<act>review(?:ed)?|assessment|assessed) (?:by|from) (?:our |an |the |a )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
+_rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(10)}(?P<act>(?:before|or|otherwise) (?:they|he|she) (?:take|takes|step in|get involved|pick (?:it|this) up)\b)", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<act>keep|keeping|hold|holding)\b{_gap(2)}(?P<obj>{LEGAL_NOUN}) (?:from|off|away|back)\b", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<act>hear(?:ing)?) from (?:our |an |the |a )*(?P<obj>{LEGAL_NOUN})")
 _rule("legal_action", rf"(?P<act>next steps?|final step|last step|only (?:option|step)){_gap(6)}(?P<obj>{LEGAL_NOUN}|court|legal)")
@@ -355,7 +359,7 @@ _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:f
 # ---- credit_reporting ----------------------------------------------------
 BUREAU = _alt(
     r"(?:business |commercial |consumer )?credit (?:bureaus?|reporting (?:agenc(?:y|ies)|bureaus?|compan(?:y|ies))|reference agenc(?:y|ies)|rating agenc(?:y|ies)|agenc(?:y|ies))",
-    r"dun (?:&|and) bradstreet", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
+    r"dun (?:&|and) bradstreet", r"cibil", r"crif", r"illion", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
     r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"agenc(?:y|ies) (?:that|which|who) (?:score|scores|rate|rates|track|tracks|monitor|monitors|assess|assesses)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"agencies (?:that|which) (?:banks|lenders|suppliers|creditors)", r"(?:lenders|banks|suppliers|creditors|underwriters) (?:seeing|to see|see|find|finding) (?:this|it) on your (?:credit |business )?(?:file|record|report)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
 CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
@@ -447,7 +451,7 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"(?:more (?:expensive|costly)|cost you more)\b[^.!?]{0,40}\bthe longer\b", r"the longer\b[^.!?]{0,40}\b(?:more (?:expensive|costly)|cost you more)\b", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
+    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"costs? (?:\w+ ){0,4}?(?:in |of )?(?:recovering|collecting|chasing|pursuing|enforcing)(?: \w+){0,4}? (?:may |will |shall )?(?:be )?added to (?:the|your) (?:balance|debt|amount|account)", r"(?:more (?:expensive|costly)|cost you more)\b[^.!?]{0,40}\bthe longer\b", r"the longer\b[^.!?]{0,40}\b(?:more (?:expensive|costly)|cost you more)\b", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
     r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
@@ -458,11 +462,14 @@ _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every)
       "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
       requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
+_rule("deadline", rf"(?P<act>(?:remains?|is still|are still|still(?: be)?) (?:unpaid|outstanding|open|overdue)|(?:has|have)(?: not|n't) (?:yet )?been (?:paid|received|cleared|settled)) (?:after|on|by|beyond|past|as of|at close of business on) (?P<time>{DATE})\b", "plain")
+_rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
+_rule("deadline", rf"(?P<act>need (?:that|the|this|your) payment) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -486,6 +493,9 @@ URGENCY = _alt(
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)", r"pay (?:up )?now,? or\b",
 )
 _rule_each("urgency", "act", URGENCY, "plain", r"\b")
+IN_READERS_FAVOUR = _c(r"\b(?:increas|rais|extend|approv|upgrad|restor|lift|reinstat|improv|releas|unlock|reactivat)\w*")
+AT_READERS_REQUEST = _c(r"\b(?:as (?:you )?(?:requested|asked|instructed)|at your (?:request|instruction))\b")
+READERS_OPTION = _c(r"\bif you (?:need|want|would like|'d like|wish|prefer|decide)\b")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|straight away) \w+ed\b|\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
@@ -495,7 +505,7 @@ INSULT = _alt(
     r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"(?:haven't|hasn't|don't|doesn't|lack|lacks) (?:got )?the (?:brains?|sense|wits?|intelligence|competence|nous) to",
     r"(?:in|using) small words", r"read it slowly", r"takes the (?:biscuit|cake)", r"a (?:child|toddler|five-year-old|monkey|chimp) could", r"shambolic", r"too (?:complicated|difficult|hard) for you",
     r"what part of\b[^.!?]{0,40}\b(?:don't you|do you not|is too|are you)", r"cut out for (?:running|run|this|business|the job)", r"laughable", r"amateur\w*",
-    r"clueless", r"thiev\w*", r"(?:didn't|did not|doesn't|does not|hasn't|has not|haven't|have not) (?:\w+ )?sink in", r"(?:go|speak|write|type|explain (?:it|this)) (?:\w+ ){0,2}?slowly", r"(?:is it|it's|it is) (?:really |honestly |seriously )?beyond (?:you|your)", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
+    r"clueless", r"thiev\w*", r"(?:didn't|did not|doesn't|does not|hasn't|has not|haven't|have not) (?:\w+ )?sink in", r"(?:go|speak|write|type|explain (?:it|this)) (?:\w+ ){0,2}?slowly", r"(?:is it|it's|it is|is) (?:really |honestly |seriously |clearly |obviously |simply )?beyond (?:you|your)", r"(?:someone|somebody|anyone) (?:who|that) (?:actually )?knows what (?:they're|they are) doing", r"disorgani[sz]ation\b[^.!?]{0,40}\b(?:astonishing|staggering|unbelievable|appalling|shocking|remarkable)", r"even a (?:child|toddler|five-year-old|schoolchild|kid) (?:could|can|would|understands|knows|gets)", r"invest in a (?:calendar|calculator|diary|clock|watch)", r"how many times (?:do )?(?:i|we) (?:have|need) to (?:explain|tell|say|repeat|ask)", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
     r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
     r"excuses", r"grow up", r"get your act together", r"shame on you", r"obtuse", r"dimwit\w*", r"halfwits?", r"nitwits?", r"imbeciles?", r"numpt(?:y|ies)", r"muppets?",
     r"(?:is that|is it|that's) (?:too much|asking too much) to ask", r"(?<=actually\s)capable of", r"(?<=even\s)capable of", r"come naturally", r"comes naturally",
@@ -505,7 +515,7 @@ INSULT = _alt(
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
-SECOND_PERSON = _c(r"\b(?:you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
+SECOND_PERSON = _c(r"\b(?:(?:a|any) (?:business|company|firm|outfit) (?:that|which) (?:can't|cannot|doesn't|won't)|you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
 _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
@@ -513,6 +523,7 @@ _rule_each("abusive", "act", INSULT, "plain", r"\b")
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
 _rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
 _rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>(?:take|takes|taking|took) an? (?:\w+ )?interest)")
+_rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>involved)\b")
 _rule("criminal_threat", r"(?P<act>hear(?:ing)? from) (?P<obj>the (?:police|authorities|fraud squad|guards|gardaí|garda))\b")
 _rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?))\b", "plain")
 _rule("criminal_threat", r"(?:(?<=to\sthe\s)|(?<=with\sthe\s))(?P<obj>police|fraud squad|authorities|prosecutors?)\b")
@@ -525,7 +536,7 @@ CRIME_PREDICATE = _c(r"\b(?:is|are|was|amounts to|constitutes?|considered|looks 
 
 # ---- violence ------------------------------------------------------------
 VIOLENCE = _alt(
-    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s))know where (?:you|your)", r"know where (?:you|your (?:family|kids|children|wife|husband)) (?:live|lives|work|works|are|sleep|go)\b", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
+    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s)|(?<=they\s)|(?<=lads\s)|(?<=boys\s))know where (?:you|your)", r"(?:don't|do not|wouldn't|would not) want to find out what happens", r"turn(?:s|ing|ed)? up (?:there |at your \w+ )?unannounced", r"know where (?:you|your (?:family|kids|children|wife|husband)) (?:live|lives|work|works|are|sleep|go)\b", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
     r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
     r"accidents (?:happen|can happen)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)|(?<=some\s)|(?<=few\s))accidents?\b",
@@ -596,11 +607,13 @@ _rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|woul
 _rule("public_shaming", rf"(?P<act>make sure|ensure)\b{_gap(4)}(?P<obj>{THIRD_PARTY}){_gap(6)}(?:know|hear|find out|are aware|learn)\b")
 _rule("public_shaming", rf"(?P<act>hate|wouldn't want|would not want|don't want|do not want|shame|pity)\b{_gap(3)}(?:for )?(?P<obj>{THIRD_PARTY}) to (?:find out|hear|learn|know|discover|see|read)\b")
 _rule("public_shaming", r"(?P<act>name and shame|wall of shame|hall of shame|blacklist\w*|black list|(?:bad|slow|late|non-?)[- ]?pay(?:er|ing|ers)? (?:list|register|database)|deadbeat (?:list|register)|delinquent (?:payers?|customers?|accounts?) (?:list|register|database)|do[- ]not[- ](?:serve|sell|supply) list|publicly (?:name|list|post|share|disclose|identify)|(?:make|made|making) (?:this|it|the debt|your debt|the matter) public|public (?:notice|post|list|record|register) of|(?:one|1|single|two|2)[- ]star (?:rating|review)s?|(?:as|listed as|flagged as|named as) an? (?:bad|slow|late|non-?|problem)[- ]?payer|list of (?:slow|bad|late|non-?|problem|delinquent)[- ]?pay(?:ers?|ing (?:customers|accounts|companies))|(?:slow|bad|late)[- ]payers'? (?:list|register)|shame (?:you|your company) publicly)", "plain")
+_rule("public_shaming", r"(?P<act>(?:raise|raising|mention|mentioning|bring(?:ing)? up|discuss\w*|flag\w*) (?:your|the) (?:payment record|account|debt|non-payment|unpaid \w+)\b[^.!?]{0,30}\b(?:at|with|in) (?:the |our )?(?:next )?(?:\w+ ){0,3}?(?:meeting|association|forum|group|dinner|conference|network|chamber))", "plain")
+_rule("public_shaming", r"(?P<act>(?:published|posted|listed|named|shared) on (?:the |our )?[\"“]?(?:delinquent|overdue|bad|slow|late|non-?pay)\w*|shared on our (?:company )?(?:linkedin|facebook|twitter|instagram|website))", "plain")
 _rule("public_shaming", r"(?P<obj>(?<=our\s)public)\b[^.!?;]{0,60}?\b(?P<act>page|list|register|wall|board|website|notice|listing)\b", "plain")
 _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |some )?(?:\w+ )?(?P<obj>reviews?|posts?|comments?|warnings?)\b{_gap(3)}(?:you|your)\b")
 _rule("public_shaming", r"(?P<act>(?:go|goes|going) out|appear\w*|featur\w*|(?<=be\s)(?:printed|published|included|mentioned|listed)) (?:in|on) (?:our |the |a |their )?(?:next |monthly |weekly |quarterly |upcoming |annual )?(?P<obj>(?:industry |trade |members'? |association )?(?:newsletter|bulletin|magazine|journal|press|publication|circular)s?)\b")
 CONDITIONAL_BEFORE = _c(r"\b(?:if|when|once|before)\s+(?:\w+\s+){0,2}$")
-READER_REQUEST = _c(r"\W*(?:please|kindly|feel free|thanks? (?:you )?for|many thanks for|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
+READER_REQUEST = _c(r"\W*(?:please(?! (?:be (?:advised|aware|informed)|note))|kindly|feel free|thanks? (?:you )?for|many thanks for|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
 SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to|bank details|new address|contact details|remittance details)\b")
 
 # --------------------------------------------------------------------------
@@ -633,7 +646,7 @@ BARRIER = _c(
     r"\b(?:we|i|they|it|our \w+|you|this)(?:'ll| will| would|'d| may| might| must| shall| can| could| are going to| is going to|'re going to| have to| has to| need to| intend to| plan to)\b"
 )
 POST_NEGATION = _c(r"^(?:\W+[\w']+){0,4}?\W+(?:not|never|no longer)\b(?!\W+yet\b)(?!\W+(?:\w+\W+){0,2}?(?:waived|removed|reversed|forgiven|refunded|dropped|cancell?ed|negotiable|optional|lifted))|^(?:\W+[\w]+){0,3}?n't\b(?!\W+yet\b)(?!\W+(?:\w+\W+){0,2}?(?:waived|removed|reversed|forgiven|refunded|dropped|cancell?ed|lifted))|^\W+(?:is|are|was|were|will be|has been|have been) (?:now )?(?:waived|removed|reversed|forgiven|refunded|lifted|cancell?ed|withdrawn|released)\b")
-CUSTOMER_ACTOR = _c(r"(?:\byou(?:'d|'ll|'re)?(?: (?:can|could|may|might|would|will|want|wish|need|decide|choose|prefer|like|are|ever|also|always|still|just|welcome|free))*(?: to)?|feel free to|at any time,?|you are welcome to|you're welcome to|ask us to|asked us to|requested that we|request to)\W+$")
+CUSTOMER_ACTOR = _c(r"(?:\byou(?:'ve| have) had to|\byou(?:'d|'ll|'re)?(?: (?:can|could|may|might|would|will|want|wish|need|decide|choose|prefer|like|are|ever|also|always|still|just|welcome|free))*(?: to)?|feel free to|at any time,?|you are welcome to|you're welcome to|ask us to|asked us to|requested that we|request to)\W+$")
 OFFER = _c(r"\b(?:happy to|glad to|pleased to|willing to|able to offer|can offer|could offer|option (?:to|of)|would you like|if you'd like|if you would like|if it helps|if that helps|at your request|on request|if you prefer|we can also|we could|offer to|offering to|is there anything|do you want us to|shall we)\b")
 # Statements attributed to the customer or someone else: "you mentioned", "as you said", "your lawyer said".
 REPORTED_VERB = _c(
@@ -894,9 +907,11 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
         adverbial = match.group(0) in ("immediately", "right away", "once")
         if adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]):
             return False
+        if norm.endswith("effective ", 0, match.start()) and IN_READERS_FAVOUR.search(norm, s_start, s_end):
+            return False  # "your credit limit is raised, effective immediately"
         return not NO_PRESSURE.search(norm, s_start, s_end)
     if category == "suspension":
-        return not MISTAKE.search(norm, clause[0], clause[1])
+        return not (MISTAKE.search(norm, clause[0], clause[1]) or AT_READERS_REQUEST.search(norm, s_start, s_end))
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
     if category == "criminal_threat" and match.groupdict().get("pred"):
@@ -919,6 +934,8 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
         return False
     if EARLY_PAYMENT_TERMS.search(norm, s_start, s_end):
         return False
+    if READERS_OPTION.search(norm, s_start, match.start()):
+        return False  # "if you need to extend the hire, let me know before Thursday"
     span_start, span_end = match.span()
     if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
         return False

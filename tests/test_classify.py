@@ -245,10 +245,12 @@ def _external_scores(name: str) -> tuple[float, float]:
 # (whole messages, first scored 0.629 / 0.009, tuned to 0.871 / 0.0; external-b did not move). The
 # goal was 0.9 / 0.05: external-b's thresholds are what was reached, minus a small margin, not that target.
 # external-e (a fifth independent set, 220 cases) first scored 0.711 / 0.057; tuning on its families of
-# wording took it to 0.947 / 0.0, and the sealed external-b to 0.802 / 0.039.
+# wording took it to 0.947 / 0.0, and the sealed external-b to 0.802 / 0.039. external-f (200 drafts
+# written the way language models write them) first scored 0.735 / 0.080; its families took it to
+# 0.929 / 0.034 (external-b did not move).
 EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.79, 0.05),
-                       "external-c.yaml": (0.87, 0.02), "external-d.yaml": (0.88, 0.01),
-                       "external-e.yaml": (0.94, 0.01)}
+                       "external-c.yaml": (0.88, 0.02), "external-d.yaml": (0.89, 0.01),
+                       "external-e.yaml": (0.94, 0.01), "external-f.yaml": (0.92, 0.04)}
 
 
 def test_paraphrase_set_is_well_formed_and_scored() -> None:
