@@ -542,7 +542,10 @@ def _date_candidates(match: re.Match[str], as_of: date) -> tuple[date, ...]:
     if groups.get("month"):
         if match.group("month") == "may" or match.group("month") == "mar":
             return ()  # "you may 5 ..." / "mar" as a verb: only a capitalised month counts
-        candidates = [_make_date(year, _MONTHS[groups["month"].lower()], int(groups["day"]), as_of)]
+        month = _MONTHS.get(groups["month"].lower())
+        if month is None:
+            return ()  # a look-alike letter matched case-insensitively ("auguſt"): no month we know
+        candidates = [_make_date(year, month, int(groups["day"]), as_of)]
     elif groups.get("mnum"):
         candidates = [_make_date(year, int(groups["mnum"]), int(groups["day"]), as_of)]
     else:

@@ -170,3 +170,11 @@ def test_a_bare_amount_written_with_dots_is_still_grounded(wrong):
             f"the figure we discussed was {wrong}.\n\nThanks,\nJordan Reyes\n")
     report = check(text, account)
     assert any(f.rule == "grounding" and f.excerpt == wrong for f in report.findings), report.findings
+
+
+@pytest.mark.parametrize("month", ["aprİl", "auguſt", "ſeptember"])
+def test_a_month_spelled_with_a_look_alike_letter_is_no_date(month):
+    # matched case-insensitively ("ſ" matches "s", "İ" matches "i"), but no month we know
+    mentions = extract(f"Invoice INV-1042 was due on {month} 5.", AS_OF, FACTS.invoice_pattern)
+    assert mentions.dates == []
+    assert grounding(f"Invoice INV-1042 for $8,500.00 was due on {month} 5.") == []
