@@ -7,6 +7,9 @@
 Workers are forked, so they start at once and share everything the parent had already loaded
 (policy packs, compiled templates, the items themselves): only what `work` takes and returns crosses
 between processes. Where the system cannot fork, `can_fork()` is False and callers run in process.
+The parent's objects are frozen for the garbage collector while workers run (`gc.freeze`), so that
+neither the workers' collections nor the parent's scan them again and again (in a worker, that would
+also copy every page it touched).
 
 A worker never outlives the run: leaving the `with` block (normally, on an error or on Ctrl-C) lets
 each worker finish the item it is on and then stop; a parent that is killed outright takes its
@@ -16,6 +19,7 @@ parent only, so it is reported once.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -53,6 +57,9 @@ class Workers:
         context = multiprocessing.get_context("fork")
         self._processes: list[multiprocessing.process.BaseProcess] = []
         self._connections: list[Connection] = []
+        self._froze = gc.get_freeze_count() == 0  # else someone else froze: leave it as it is
+        if self._froze:
+            gc.freeze()
         held = _hold_interrupts()
         try:
             for _ in range(count):
@@ -111,6 +118,9 @@ class Workers:
                 process.kill()
                 process.join()
         self._connections, self._processes = [], []
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
     def __enter__(self) -> Workers:
         return self

@@ -18,7 +18,7 @@ import drafter.batch
 import drafter.compose
 from drafter.batch import plan_batch, run_batch, summarize
 from drafter.cli import cli
-from drafter.errors import DrafterError, InputError
+from drafter.errors import DeliveryError, DrafterError, InputError
 from drafter.files import TEMP_PREFIX
 from drafter.store import AuditLog
 
@@ -305,7 +305,6 @@ def test_workers_return_every_result_and_leave_no_process_behind():
 
 
 def test_an_error_raised_in_a_worker_is_raised_in_the_parent():
-    from drafter.errors import DeliveryError
     from drafter.workers import Workers
 
     def work(item):
@@ -353,3 +352,31 @@ def test_records_are_the_compact_json_of_their_content(tmp_path):
     assert list(record) == ["version", "label", "inputs_hash", "policy", "status", "files", "account",
                             "result"]
     assert record["account"]["customer"]["name"] == "Société Générale – Zürich \"Ost\""
+
+
+def test_the_garbage_collector_is_left_as_it_was_found(tmp_path):
+    import gc
+
+    write_jsonl(tmp_path / "accounts.jsonl", range(12))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    plan = plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "out", backend="offline", jobs=2)
+    assert gc.isenabled()
+    run_batch(plan)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    gc.disable()
+    gc.freeze()  # a caller's own frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        plan = plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "again", backend="offline",
+                          jobs=2)
+        assert not gc.isenabled()
+        assert len(run_batch(plan)) == 12
+        assert 0 < gc.get_freeze_count() <= frozen  # not unfrozen; some were freed since
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(DeliveryError):  # a plan that fails half-way turns collection back on too
+        plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "a-file" / "out", backend="offline")
+    assert gc.isenabled()
