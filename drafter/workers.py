@@ -111,7 +111,8 @@ class Workers:
     def close(self) -> None:
         """Let every worker finish its current item, then stop it (killing one that takes too long)."""
         for connection in self._connections:
-            connection.close()  # a worker stops when it next waits for work
+            # a worker then stops: at once if it waits for work, else when it sends its result back
+            connection.close()
         for process in self._processes:
             process.join(_STOP_TIMEOUT)
             if process.exitcode is None:

@@ -380,3 +380,22 @@ def test_the_garbage_collector_is_left_as_it_was_found(tmp_path):
     with pytest.raises(DeliveryError):  # a plan that fails half-way turns collection back on too
         plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "a-file" / "out", backend="offline")
     assert gc.isenabled()
+
+
+def test_closing_the_workers_lets_each_finish_its_item_and_start_no_other(tmp_path):
+    from drafter.workers import Workers
+
+    started = tmp_path / "started"
+
+    def work(item):
+        with open(started, "a") as handle:
+            handle.write(f"{item}\n")
+        time.sleep(0.3)
+        return item
+
+    with Workers(2, work) as workers:
+        for _ in workers.map(range(20)):
+            break  # each worker has one item running and one handed out but not started
+    assert workers._processes == []
+    begun = [int(line) for line in started.read_text().split()]
+    assert len(begun) <= 4 and 4 not in begun
