@@ -12,8 +12,8 @@ What lands in the folder, per account (`<name>` is the customer's name made safe
 
 Every file is written whole or not at all (`drafter.files.write_atomic`), so a batch killed at any
 moment resumes where it stopped, with nothing lost, duplicated or half-written. With the offline
-backend, drafting is spread over `jobs` worker processes (one per CPU by default; 1 drafts in this
-process), which write each account's files; this process keeps the outcomes, in plan order whatever
+backend, drafting is spread over `jobs` worker processes (`drafter batch`: one per CPU by default;
+1, the library's default, drafts in this process), which write each account's files; this process keeps the outcomes, in plan order whatever
 `jobs` is, and the audit log, written a few hundred drafts per transaction. A draft whose record
 was written but not yet logged when the batch was killed is logged when the batch resumes. With
 the LLM backend, drafts run concurrently (at most `concurrency` at once).
@@ -100,15 +100,15 @@ class Plan:
 
 def plan_batch(inputs: list[str], out_dir: str | Path, *, backend: str = "auto",
                policy: str | None = None, as_of: date | None = None, settings: Any = None,
-               emit: str = "txt", concurrency: int = 8, jobs: int | None = None, log: Any = None,
+               emit: str = "txt", concurrency: int = 8, jobs: int = 1, log: Any = None,
                on_error: Callable[[str, str], None] | None = None) -> Plan:
     """Read and analyse every account in `inputs`, and sort them into done (a completed record with
     the same inputs hash is already in `out_dir`) and to do. Bad accounts are collected in
     `Plan.errors` (and passed to `on_error`) and left out. `jobs`: worker processes for offline
-    drafting (default: one per CPU this process may use)."""
+    drafting; the default, 1, drafts in this process (forking is the calling program's choice:
+    a program with threads of its own may not be safe to fork). `drafter.workers.default_jobs()`
+    is one per CPU this process may use, the `drafter batch` default."""
     from .policy import load_policy
-    from .workers import default_jobs
-
     if emit not in EMITS:
         raise InputError(f"unknown --emit {emit!r}; valid: {', '.join(EMITS)}")
     if concurrency < 1:
@@ -117,7 +117,7 @@ def plan_batch(inputs: list[str], out_dir: str | Path, *, backend: str = "auto",
     plan = Plan(out_dir=Path(out_dir), policy=loaded, policy_ref=_policy_ref(policy, loaded),
                 backend=_resolve_backend(backend, settings), settings=settings, as_of=as_of,
                 emit=emit, concurrency=concurrency,
-                jobs=default_jobs() if jobs is None else _checked_jobs(jobs), log=log)
+                jobs=_checked_jobs(jobs), log=log)
 
     def bad(label: str, message: str) -> None:
         plan.errors.append((label, message))

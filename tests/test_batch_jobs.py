@@ -132,11 +132,25 @@ def test_jobs_given_to_run_batch_overrides_the_plan(tmp_path, drafting_pids):
     assert drafting_pids() == {os.getpid()}
 
 
-def test_the_default_is_one_job_per_cpu_the_process_may_use(tmp_path):
-    write_jsonl(tmp_path / "accounts.jsonl", range(2))
+def test_the_library_drafts_in_process_unless_asked_for_workers(tmp_path, drafting_pids):
+    # forking a program with threads of its own is not always safe: that is the caller's choice
+    write_jsonl(tmp_path / "accounts.jsonl", range(20))
     plan = plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "out", backend="offline")
+    assert plan.jobs == 1
+    assert len(run_batch(plan)) == 20
+    assert drafting_pids() == {os.getpid()}
+
+
+def test_the_command_runs_one_job_per_cpu_the_process_may_use(tmp_path, monkeypatch):
+    asked = {}
+    planner = drafter.batch.plan_batch
+    monkeypatch.setattr(drafter.batch, "plan_batch",
+                        lambda *args, **kwargs: asked.update(kwargs) or planner(*args, **kwargs))
+    write_jsonl(tmp_path / "accounts.jsonl", range(2))
+    result = batch(str(tmp_path / "accounts.jsonl"), "--out", str(tmp_path / "out"), "--no-log")
+    assert result.exit_code == 0, result.output
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert plan.jobs == expected
+    assert asked["jobs"] == expected
 
 
 @pytest.mark.parametrize("value", ["0", "-2", "two", "1.5", ""])

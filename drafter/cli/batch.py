@@ -86,11 +86,13 @@ def batch(inputs: tuple[str, ...], out_dir: str, backend: str, model: str | None
         raise click.exceptions.Exit(1)
 
 
-def _parse_jobs(text: str | None) -> int | None:
+def _parse_jobs(text: str | None) -> int:
     from ..errors import InputError
 
     if text is None:
-        return None
+        from ..workers import default_jobs
+
+        return default_jobs()
     try:
         jobs = int(text)
     except ValueError:
