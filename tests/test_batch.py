@@ -22,6 +22,7 @@ from drafter.cli import cli
 from drafter.files import TEMP_PREFIX
 from drafter.store import AuditLog
 
+from batch_checks import check_resumed, check_whole
 from delivery_fixtures import generated_account
 
 TIER_OF_INDEX = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}  # generated_account: index % 5 decides the tier
@@ -256,30 +257,9 @@ def test_kill_9_in_the_middle_then_resume_loses_and_duplicates_nothing(tmp_path)
     victim.send_signal(signal.SIGKILL)
     victim.wait()
 
-    survived = {p.name: p.read_bytes() for p in out.glob("customer-*.json")}
+    survived = check_whole(out)
     assert 40 <= len(survived) < count
-    for name, raw in survived.items():  # nothing half-written: every record parses, its message exists
-        record = json.loads(raw)
-        text = (out / record["files"][0]).read_text()
-        assert text == f"Subject: {record['result']['draft']['subject']}\n\n{record['result']['draft']['body']}\n"
-
-    resumed = subprocess.run(command + ["--format", "json"], capture_output=True, text=True)
-    assert resumed.returncode == 0, resumed.stderr
-    summary = json.loads(resumed.stdout)
-    assert summary["accounts"] == count
-    assert summary["already_done"] >= len(survived)
-    assert summary["drafted"] + summary["already_done"] == count
-
-    names = sorted(p.name for p in out.iterdir())
-    assert not [n for n in names if n.startswith(TEMP_PREFIX)]
-    assert len([n for n in names if n.endswith(".json")]) == count + 1  # + summary.json
-    assert len([n for n in names if n.endswith(".txt")]) == count
-    for name, raw in survived.items():  # what was written before the kill was kept as it was
-        assert (out / name).read_bytes() == raw
-    with AuditLog(db) as log:
-        logged = log.list()
-    assert len(logged) == count
-    assert len({r.inputs_hash for r in logged}) == count
+    check_resumed(out, db, count, command, survived)
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path):
