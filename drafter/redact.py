@@ -63,12 +63,70 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# What each pattern cannot match without (same order as _PATTERNS): a word starting with one of
+# these (case aside), and a run of at least this many digits. Most drafts hold none of the rarer
+# ones, and testing for them is far cheaper than a pattern whose leading \b defeats the engine's
+# fast scan. Only for text whose letters and digits are all ASCII: there lower() and the patterns'
+# case-insensitive matching agree ("ſ" matches "s" in a pattern, but lower() keeps it).
+_NEEDS: list[tuple[tuple[str, ...], int]] = [
+    ((), 2),
+    (("tax", "tin", "ein", "ssn", "vat"), 1),
+    ((), 7),
+    ((), 4),
+    ((), 7),
+    (("routing", "aba", "rtn", "transit", "sort"), 1),
+    ((), 1),
+    ((), 1),
+    ((), 9),
+]
+_DIGITS = re.compile(r"\d+")
+_OTHER_LETTERS = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit outside ASCII
+
+
 def redact(text: str) -> Redaction:
     """`text` with bank, card and tax-id numbers replaced by labels, and what was removed (counts)."""
     counts: Counter[str] = Counter()
-    for kind, pattern in _PATTERNS:
-        text = pattern.sub(lambda match: _replace(kind, match, counts), text)
+    shape = None
+    for (kind, pattern), needs in zip(_PATTERNS, _NEEDS):
+        if shape is None:
+            shape = _Shape.of(text)
+        if not shape.may_hold(*needs):
+            continue
+        redacted = pattern.sub(lambda match: _replace(kind, match, counts), text)
+        if redacted != text:
+            text, shape = redacted, None
     return Redaction(text, dict(counts))
+
+
+class _Shape(NamedTuple):
+    """What a text holds, for `_NEEDS`. `lowered` is None when the text has letters or digits
+    outside ASCII: every pattern runs."""
+
+    lowered: str | None
+    longest_digits: int
+
+    @classmethod
+    def of(cls, text: str) -> _Shape:
+        if not text.isascii() and _OTHER_LETTERS.search(text):
+            return cls(None, len(text))
+        return cls(text.lower(), max(map(len, _DIGITS.findall(text)), default=0))
+
+    def may_hold(self, word_starts: tuple[str, ...], digit_run: int) -> bool:
+        if self.longest_digits < digit_run:
+            return False
+        if not word_starts or self.lowered is None:
+            return True
+        return any(_starts_a_word(self.lowered, start) for start in word_starts)
+
+
+def _starts_a_word(lowered: str, start: str) -> bool:
+    """Whether `start` occurs in `lowered` where a word begins (after no letter, digit or "_")."""
+    at = lowered.find(start)
+    while at >= 0:
+        if at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] == "_"):
+            return True
+        at = lowered.find(start, at + 1)
+    return False
 
 
 def redact_text(text: str) -> str:
