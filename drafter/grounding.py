@@ -295,155 +295,6 @@ def _facts_from(index: int) -> re.Pattern[str]:
 
 
 
-# The fast scan: each kind's own pattern, written from just after the first digit, follows its test
-# in one expression, so the match already ends where the fact does. What a pattern cannot see from
-# the first digit on (the currency sign, the month word, a qualifier before the days) is read around
-# it in Python; a reading that does not hold up, or an unusual writing, is left to the kinds' own
-# patterns (`_slow_fact`), so both ways read every text alike.
-_NUM_AFTER_FIRST = r"(?:\d{0,2}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?)"
-_SCALE_PLAIN = r"(?:\s?(?:[kKmM]\b|thousand\b|million\b))?"
-_READ_AFTER_FIRST = {
-    "iso": r"\d{3}-\d{2}-\d{2}\b",
-    "numeric": r"\d?(?P<read_sep>[/.])\d{1,2}(?P=read_sep)(?:\d{4}|\d{2})\b",
-    "day_month": r"\d?" + _ORD + r"\s+(?:of\s+)?" + _MONTH.replace("?P<month>", "") + r"(?:,?\s+\d{4})?\b",
-    "month_day": r"\d?" + _ORD + r"\b(?:,?\s+\d{4})?",
-    "days": "",  # read in Python: the qualifier or "overdue by" comes before the number
-    "signed": rf"(?-i:{_NUM_AFTER_FIRST}{_SCALE_PLAIN})",
-    "worded": rf"(?<![\w.,].){_NUM_AFTER_FIRST}{_SCALE_PLAIN}\s?(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
-    "thousands": r"(?-i:(?<![\w.,$€£].)\d*(?:\.\d{1,2})?[kK]\b)",
-    "decimal": r"(?-i:(?<![\w.,$€£/-].)(?:\d{0,2}(?:,\d{3})+\.\d{2}|\d{0,2}(?:\.\d{3})+[.,]\d{2}|\d*\.\d{2})"
-               r"(?![\w%]|[.,/-]\d))",
-}
-# Kinds whose own pattern, where the test holds, matches just what the test did: the test alone will do.
-_READ_AS_TESTED = ("iso", "numeric")
-_SCAN: list[re.Pattern[str]] = []
-
-
-def _scan() -> re.Pattern[str]:
-    if not _SCAN:
-        kinds = "|".join(f"(?P<{name}>{gate})" if name in _READ_AS_TESTED else
-                         f"(?P<{name}>(?={gate}){_READ_AFTER_FIRST[name]})" for name, gate in _FACT_KINDS)
-        _SCAN.append(re.compile(f"{_FIRST_DIGIT}(?:{kinds})", re.I))
-    return _SCAN[0]
-
-
-_UNSURE = -1  # a fast reader's answer when only the kind's own pattern can tell
-_READINGS: dict[tuple[str, str, date | None], object] = {}  # (kind, wording, as_of) -> value or dates
-
-
-def _reading(kind: str, text: str, begin: int, end: int, as_of: date | None):
-    """What the fact `text[begin:end]` of this kind reads as (None: it does not hold up), worked out
-    by the kind's own pattern and remembered by wording; _UNSURE if that pattern reads it otherwise."""
-    key = (kind, text[begin:end], as_of)
-    value = _READINGS.get(key, _READINGS)
-    if value is _READINGS:
-        match = _READING_PATTERN[kind]().match(text, begin)
-        if match is None or match.end() != end:
-            return _UNSURE
-        value = _amount_value(match) if as_of is None else _date_candidates(match, as_of) or None
-        if len(_READINGS) > 4096:
-            _READINGS.clear()
-        _READINGS[key] = value
-    return value
-
-
-_READING_PATTERN = {
-    "iso": lambda: _DATE_AT_NUMBER[0], "numeric": lambda: _DATE_AT_NUMBER[1], "day_month": lambda: _DATE_AT_NUMBER[2],
-    "month_day": lambda: _MONTH_FIRST, "signed_sign": lambda: _AMOUNT_AFTER_SIGN[0],
-    "signed_code": lambda: _AMOUNT_AFTER_SIGN[1], "worded": lambda: _AMOUNT_AT_NUMBER[0],
-    "thousands": lambda: _AMOUNT_AT_NUMBER[1], "decimal": lambda: _AMOUNT_AT_NUMBER[2],
-}
-
-
-def _fast_amount(kind: str):
-    def read(text: str, match: re.Match[str], start: int, as_of: date, found: Mentions):
-        end = match.end()
-        value = _reading(kind, text, start, end, None)
-        if value is None or value is _UNSURE:
-            return value
-        found.amounts.append(Amount(start, end, *value))
-        return end
-    return read
-
-
-def _fast_signed(text: str, match: re.Match[str], start: int, as_of: date, found: Mentions):
-    sign = start - 2 if text[start - 1].isspace() else start - 1  # as _read_signed
-    if text[sign] in "$€£¥":
-        kind, begin = "signed_sign", sign
-        if text[sign] == "$":
-            begin -= 2 if text[sign - 2:sign] in ("US", "CA", "NZ") else text[sign - 1:sign] == "A"
-    else:
-        kind, begin = "signed_code", sign - 2
-    end = match.end()
-    value = _reading(kind, text, begin, end, None)
-    if value is None or value is _UNSURE:
-        return value
-    found.amounts.append(Amount(begin, end, *value))
-    return end
-
-
-def _fast_date(kind: str):
-    def read(text: str, match: re.Match[str], start: int, as_of: date, found: Mentions):
-        return _add_fast_date(kind, text, start, match.end(), as_of, found)
-    return read
-
-
-_MONTH_SPELLINGS = frozenset(_MONTHS)
-_LETTERS_BEFORE = lazy_pattern(r"[A-Za-z]+$")
-_BRACKETS = "([{\"'"
-
-
-def _fast_month_day(text: str, match: re.Match[str], start: int, as_of: date, found: Mentions):
-    # the test saw a space before the number and a month's last letters (and maybe a full stop) before it
-    word_end = start - 2 if text[start - 2] == "." else start - 1
-    letters = _LETTERS_BEFORE.search(text, max(0, start - 12), word_end)
-    if letters is None:
-        return _UNSURE
-    begin = letters.start()
-    before = text[begin - 1] if begin else " "
-    if letters.group().lower() in _MONTH_SPELLINGS:
-        if before.isspace():
-            return _add_fast_date("month_day", text, begin, match.end(), as_of, found)
-        return None if before.isascii() and before not in _BRACKETS else _UNSURE
-    return None if before.isascii() else _UNSURE
-
-
-def _add_fast_date(kind: str, text: str, begin: int, end: int, as_of: date, found: Mentions):
-    candidates = _reading(kind, text, begin, end, as_of)
-    if candidates is None or candidates is _UNSURE:
-        return candidates
-    before = _WEEKDAY_BEFORE.search(text, max(0, begin - 16), begin) if \
-        "day" in text[max(0, begin - 16):begin].lower() else None
-    if before:
-        found.dates.append(DateMention(before.start(), end, candidates, _WEEKDAYS.index(before.group("weekday").lower())))
-    else:
-        found.dates.append(DateMention(begin, end, candidates, None))
-    return end
-
-
-# The last word of every qualifier, and of "overdue by": without one just before the number, the
-# days are read from the number on.
-_DAYS_TAIL_WORDS = ("than", "over", "nearly", "almost", "about", "around", "roughly", "least", "to", "by")
-
-
-def _fast_days(text: str, match: re.Match[str], start: int, as_of: date, found: Mentions):
-    window = text[max(0, start - 32):start]
-    if not window.isascii() or window.rstrip().lower().endswith(_DAYS_TAIL_WORDS):
-        return _read_days(text, start, as_of, found)
-    days = _DAYS_OVERDUE.match(text, start)
-    if days is None:
-        return None
-    found.other.append(Mention("days_overdue", start, days.end(), days.group("days"), ""))
-    return days.end()
-
-
-_FAST_READERS = {
-    "iso": _fast_date("iso"), "numeric": _fast_date("numeric"), "day_month": _fast_date("day_month"),
-    "month_day": _fast_month_day, "days": _fast_days, "signed": _fast_signed,
-    "worded": _fast_amount("worded"), "thousands": _fast_amount("thousands"), "decimal": _fast_amount("decimal"),
-}
-
-
 def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences (and list items, and paragraphs) in `text`."""
     spans, start = [], 0
@@ -564,10 +415,6 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = None) -> Mentions:
     """Every fact-like mention in `text`. Dates without a year are read as the one nearest `as_of`;
     `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`)."""
-    return _extract(text, as_of, invoice_pattern, _numeric)
-
-
-def _extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None, numeric) -> Mentions:
     found = Mentions()
     taken: list[tuple[int, int]] = []
     if "http" in text or "www." in text:
@@ -586,7 +433,7 @@ def _extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None, num
             taken.append((local.start(), domain.end()))
         at = text.find("@", at + 1)
     if _DIGIT.search(text):  # every remaining kind of fact is written with digits
-        numeric(text, as_of, invoice_pattern, found, taken)
+        _numeric(text, as_of, invoice_pattern, found, taken)
     found.amounts.sort(key=lambda a: a.start)
     found.dates.sort(key=lambda d: d.start)
     _names(text, found)
@@ -601,34 +448,6 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
                 found.other.append(Mention("invoice", start, end, text[start:end]))
                 taken.append((start, end))
     busy, next_busy = sorted(taken), 0  # links, emails and invoice numbers: their digits are no other fact
-    last_busy = len(busy)
-    search, position = _scan().search, 0
-    while match := search(text, position):
-        start = match.start()
-        while next_busy < last_busy and busy[next_busy][1] <= start:
-            next_busy += 1
-        if next_busy < last_busy and busy[next_busy][0] <= start:
-            position = busy[next_busy][1]
-            continue
-        kind = match.lastgroup
-        end = _FAST_READERS[kind](text, match, start, as_of, found)
-        if end is _UNSURE:  # an unusual writing: read it the slow way, from this kind on
-            end = _slow_fact(text, start, _KIND_INDEX[kind], as_of, found)
-        elif end is None:  # this kind does not hold up: the kinds after it may
-            end = _slow_fact(text, start, _KIND_INDEX[kind] + 1, as_of, found)
-        position = end or start + 1
-
-
-def _numeric_slow(text: str, as_of: date, invoice_pattern: InvoicePattern | None, found: Mentions,
-                  taken: list[tuple[int, int]]) -> None:
-    """`_numeric` with every fact read by its kind's own pattern: the reference the fast scan must
-    agree with (tests compare the two on generated texts)."""
-    if invoice_pattern is not None:
-        for start, end in invoice_pattern.spans(text):
-            if _free(taken, start, end):
-                found.other.append(Mention("invoice", start, end, text[start:end]))
-                taken.append((start, end))
-    busy, next_busy = sorted(taken), 0
     scan, position = _facts_from(0), 0
     while match := scan.search(text, position):
         start = match.start()
@@ -639,14 +458,6 @@ def _numeric_slow(text: str, as_of: date, invoice_pattern: InvoicePattern | None
             continue
         end = _fact_at(text, match, as_of, found)
         position = end or start + 1
-
-
-def _slow_fact(text: str, start: int, index: int, as_of: date, found: Mentions) -> int | None:
-    """Read the fact at `start` with the kinds from `index` on, each by its own pattern."""
-    if index >= len(_FACT_KINDS):
-        return None
-    match = _facts_from(index).match(text, start)
-    return _fact_at(text, match, as_of, found) if match else None
 
 
 def _fact_at(text: str, match: re.Match[str], as_of: date, found: Mentions) -> int | None:

