@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
+import types
 
 import click
 
@@ -71,4 +73,29 @@ def main() -> None:
     # builds a validator, which costs each command a few milliseconds; the command uses none. Anyone who
     # wants theirs can set PYDANTIC_DISABLE_PLUGINS themselves (to an empty string, say).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in _PLUGINS_OFF:
+        _skip_plugin_loader()
     cli(prog_name="drafter")
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")  # the values pydantic itself reads as "no plugins at all"
+
+
+def _skip_plugin_loader() -> None:
+    """Even with plugins off, pydantic imports its plugin loader, and with it importlib.metadata
+    (about a tenth of a command's start-up), only to read the setting. A stand-in answers "no plugins",
+    which is what the real loader answers then; anything else asked of it loads the real one."""
+    if _PLUGIN_LOADER in sys.modules:
+        return
+    stand_in = types.ModuleType(_PLUGIN_LOADER)
+    stand_in.get_plugins = tuple  # type: ignore[attr-defined]
+
+    def load_the_real_loader(name: str):
+        if name.startswith("__"):  # the import system asking what kind of module this is
+            raise AttributeError(name)
+        del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    stand_in.__getattr__ = load_the_real_loader  # type: ignore[attr-defined]
+    sys.modules[_PLUGIN_LOADER] = stand_in
