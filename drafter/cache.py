@@ -3,8 +3,10 @@ and parsed policy packs. It lives in the user's cache directory (platformdirs), 
 $DRAFTER_CACHE_DIR; `DRAFTER_CACHE_DIR=off` turns it off.
 
 Entries are keyed by the content they were made from, so an edited template or pack is never read
-stale. The cache only saves time: an entry that cannot be read or written is simply made again, and
-nothing in it is trusted beyond plain data (JSON) and Jinja2's own compiled templates.
+stale. The cache only saves time: an entry that cannot be read or written is simply made again.
+What it holds is plain data (JSON), Jinja2's compiled templates (Python bytecode) and validated
+policy packs (pickled): the last two are loaded as they are, trusted because the folder is the
+user's own.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "cached_data", "store_data", "template_bytecode_cache"]
+__all__ = ["cache_dir", "cached_data", "cached_object", "store_data", "store_object",
+           "template_bytecode_cache"]
 
 _FORMAT = "2"  # bump whenever what an entry holds changes (key order counts: a pack's order is its meaning)
 
@@ -33,12 +37,12 @@ def cache_dir(kind: str) -> Path | None:
     return Path(root) / kind
 
 
-def _entry(kind: str, text: str) -> Path | None:
+def _entry(kind: str, text: str, suffix: str = ".json") -> Path | None:
     folder = cache_dir(kind)
     if folder is None:
         return None
     digest = hashlib.sha256(f"{_FORMAT}\0{text}".encode("utf-8")).hexdigest()
-    return folder / f"{digest}.json"
+    return folder / f"{digest}{suffix}"
 
 
 def cached_data(kind: str, text: str) -> Any | None:
@@ -64,12 +68,35 @@ def store_data(kind: str, text: str, data: Any) -> None:
         return  # e.g. a YAML date: JSON would give it back as a string
     if json.loads(encoded) != data:
         return  # e.g. integer mapping keys, which JSON turns into strings
+    _write(entry, encoded)
+
+
+def cached_object(kind: str, key: str) -> Any | None:
+    """What `store_object(kind, key, value)` stored under this exact key, else None."""
+    entry = _entry(kind, key, ".pickle")
+    if entry is None:
+        return None
+    try:
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged or outdated entry fails in many ways; it is made again
+        return None
+
+
+def store_object(kind: str, key: str, value: Any) -> None:
+    """Remember `value` (made from what `key` says) for `cached_object`; do nothing when the cache
+    cannot be written."""
+    entry = _entry(kind, key, ".pickle")
+    if entry is not None:
+        _write(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(entry: Path, content: str | bytes) -> None:
     from .errors import DeliveryError
     from .files import write_atomic
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(entry, encoded, durable=False)
+        write_atomic(entry, content, durable=False)
     except (OSError, DeliveryError):
         return  # a cache that cannot be written only makes the next run slower
 

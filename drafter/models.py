@@ -4,8 +4,6 @@ Input models forbid unknown keys, so a typo in an account file fails loudly inst
 Money is `Decimal` (see `drafter.money`), dates are `datetime.date`.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -108,7 +106,7 @@ class Invoice(_Input):
         return balance
 
     @model_validator(mode="after")
-    def _default_balance(self) -> Invoice:
+    def _default_balance(self) -> "Invoice":
         if self.balance is None:
             self.balance = self.amount
         return self
@@ -136,7 +134,7 @@ class Promise(_Input):
     method: str | None = None
 
     @model_validator(mode="after")
-    def _after_made(self) -> Promise:
+    def _after_made(self) -> "Promise":
         if self.promised_for < self.made_on:
             raise ValueError(f"promised_for ({self.promised_for}) is before made_on ({self.made_on})")
         return self
@@ -189,7 +187,7 @@ class Account(_Input):
     company_total_ar: Money | None = None  # our whole receivables book, for the share of AR
 
     @model_validator(mode="after")
-    def _unique_invoice_numbers(self) -> Account:
+    def _unique_invoice_numbers(self) -> "Account":
         seen: set[str] = set()
         for invoice in self.invoices:
             if invoice.number in seen:

@@ -5,10 +5,9 @@ A pack is loaded into `Policy` (unknown keys are errors that name the file, line
 lists and scalars replace, and a key set to null removes what the parent set.
 """
 
-from __future__ import annotations
-
 import bisect
 import functools
+import json
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .cache import cached_data, store_data
+from .cache import cached_data, cached_object, store_data, store_object
 from .errors import PolicyError
 from .load import field_path, read_text, yaml_loader
 from .models import CATEGORY_IDS, Account
@@ -42,7 +41,8 @@ STAGE_KEYS = ("0", "1", "2", "3", "4", "dispute")
 
 
 class _Pack(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # validators are built on first use: a pack read from the cache is never validated again
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Tiers(_Pack):
@@ -113,7 +113,7 @@ class RuleSettings(BaseModel):
     Shorthands: `rule-id: false` disables a rule, `rule-id: warn` (or `block`) sets its severity.
     """
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     enabled: bool = True
     severity: Literal["block", "warn"] | None = None
@@ -226,7 +226,7 @@ class Policy(_Pack):
         return ids
 
     @model_validator(mode="after")
-    def _every_stage(self) -> Policy:
+    def _every_stage(self) -> "Policy":
         missing = [key for key in STAGE_KEYS if key not in self.stages]
         if missing:
             raise ValueError(f"stages must define {', '.join(missing)}")
@@ -303,6 +303,32 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
 @functools.lru_cache(maxsize=32)
 def _load_cached(path: str) -> Policy:
     data, files = _merged(Path(path), seen=())
+    key = _validated_key(data)
+    policy = cached_object("policies", key) if key else None
+    if not isinstance(policy, Policy):
+        policy = _validate(data, files, path)
+        if key:
+            store_object("policies", key, policy)
+    policy.source = path
+    _check_rule_settings(policy, files, path)
+    return policy
+
+
+def _validated_key(data: dict[str, Any]) -> str | None:
+    """What a validated pack depends on: its merged data, and the code that validated it."""
+    import pydantic
+
+    from . import __version__
+
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None  # e.g. a YAML date, which JSON cannot hold exactly
+    code = Path(__file__).stat()
+    return f"{__version__}\0{pydantic.VERSION}\0{code.st_mtime_ns}\0{code.st_size}\0{text}"
+
+
+def _validate(data: dict[str, Any], files: list[str], path: str) -> Policy:
     try:
         policy = Policy.model_validate(data)
     except ValidationError as exc:
@@ -315,8 +341,6 @@ def _load_cached(path: str) -> Policy:
         elif first["type"] == "literal_error":
             message = message.replace("Input should be", "must be one of:")
         raise PolicyError(message, file=file, field=field, line=line) from None
-    policy.source = path
-    _check_rule_settings(policy, files, path)
     return policy
 
 

@@ -133,3 +133,59 @@ def test_a_pack_read_from_the_cache_keeps_its_order(cache_dir):
         assert list(load_fresh("default").stages["4"].allow) == written
     cache.store_data("packs", "b then a", {"b": 1, "a": 2})
     assert list(cache.cached_data("packs", "b then a")) == ["b", "a"]
+
+
+def no_validation(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("the pack was validated although the cache holds it")
+
+    monkeypatch.setattr(policy, "_validate", fail)
+
+
+def test_a_validated_pack_is_read_back_without_validating_it_again(cache_dir, tmp_path, monkeypatch):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    first = load_fresh(path)
+    assert len(list((cache_dir / "policies").glob("*.pickle"))) == 1
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(PACK)
+    no_validation(monkeypatch)
+    again = load_fresh(copy)
+    assert again.model_dump(exclude={"source"}) == first.model_dump(exclude={"source"})
+    assert (first.source, again.source) == (str(path), str(copy))  # where this load found it
+
+
+def test_a_pack_validated_by_other_code_is_validated_again(cache_dir, tmp_path, monkeypatch):
+    import pydantic
+
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    load_fresh(path)
+    monkeypatch.setattr(pydantic, "VERSION", "0.0.1")
+    calls = []
+    validate = policy._validate
+    monkeypatch.setattr(policy, "_validate", lambda *args: calls.append(1) or validate(*args))
+    assert load_fresh(path).offers.max_plan_months == 4 and calls == [1]
+
+
+@pytest.mark.parametrize("damage", [lambda blob: blob[:30], lambda blob: b"not a pickle",
+                                    lambda blob: __import__("pickle").dumps({"name": "not a Policy"})])
+def test_a_damaged_policy_entry_is_validated_afresh(cache_dir, tmp_path, damage):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    first = load_fresh(path)
+    for entry in (cache_dir / "policies").glob("*.pickle"):
+        entry.write_bytes(damage(entry.read_bytes()))
+    assert load_fresh(path) == first
+
+
+def test_an_edited_pack_is_validated_afresh(cache_dir, tmp_path):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    load_fresh(path)
+    path.write_text(PACK.replace("4", "40"))
+    assert load_fresh(path).offers.max_plan_months == 40
+    path.write_text(PACK.replace("4", "0"))
+    with pytest.raises(PolicyError) as error:
+        load_fresh(path)
+    assert (error.value.field, error.value.line) == ("offers.max_plan_months", 4)
