@@ -64,9 +64,10 @@ def to_cents(amount: Decimal) -> Decimal:
 
 def format_money(amount: Decimal, currency: str = "USD") -> str:
     """`amount` as people write it: $8,500.00, €1,200.50, or 1,200.00 SEK."""
-    number = f"{to_cents(amount):,.2f}"
+    number = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
     symbol = _SYMBOLS.get(currency)
     if symbol is None:
         return f"{number} {currency}"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{number.lstrip('-')}"
+    if number[0] == "-":  # a minus sign goes before the symbol; negative zero has none
+        return f"{'-' if amount < 0 else ''}{symbol}{number[1:]}"
+    return f"{symbol}{number}"

@@ -30,7 +30,8 @@ def test_currency_codes():
 @pytest.mark.parametrize(
     ("amount", "currency", "text"),
     [("8500", "USD", "$8,500.00"), ("1200.5", "EUR", "€1,200.50"), ("40", "GBP", "£40.00"),
-     ("1000", "SEK", "1,000.00 SEK"), ("-5", "USD", "-$5.00")],
+     ("1000", "SEK", "1,000.00 SEK"), ("-5", "USD", "-$5.00"), ("-0.001", "USD", "-$0.00"),
+     ("-0", "USD", "$0.00"), ("0.005", "EUR", "€0.01"), ("-0.005", "USD", "-$0.01")],
 )
 def test_format_money(amount, currency, text):
     assert format_money(Decimal(amount), currency) == text
