@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import _regex
 from .errors import InputError
 from .load import field_path, parse_document, read_text, validate
 from .models import Account
@@ -59,9 +60,9 @@ _ALIASES = {alias: column for column, aliases in COLUMNS.items() for alias in al
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?$")
-_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
-_NAMED_DATE = re.compile(r"^(?:(\d{1,2})[- ]([a-z]{3})[a-z]*\.?[-, ]+(\d{4})|([a-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4}))$")
+_ISO_DATE = _regex.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T][\d:.]+)?$")
+_SLASH_DATE = _regex.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
+_NAMED_DATE = _regex.compile(r"^(?:(\d{1,2})[- ]([a-z]{3})[a-z]*\.?[-, ]+(\d{4})|([a-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4}))$")
 
 
 def iter_accounts(path: str | Path) -> Iterator[tuple[str, Account | InputError]]:

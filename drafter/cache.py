@@ -12,17 +12,17 @@ user's own.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
 __all__ = ["cache_dir", "cached_data", "cached_object", "store_data", "store_object",
-           "template_bytecode_cache"]
+           "template_bytecode_cache", "write_entry"]
 
-_FORMAT = "2"  # bump whenever what an entry holds changes (key order counts: a pack's order is its meaning)
+_FORMAT = "3"  # bump whenever what an entry holds changes (key order counts: a pack's order is its meaning)
 
 
 def cache_dir(kind: str) -> Path | None:
@@ -37,38 +37,43 @@ def cache_dir(kind: str) -> Path | None:
     return Path(root) / kind
 
 
-def _entry(kind: str, text: str, suffix: str = ".json") -> Path | None:
+def _entry(kind: str, key: str, suffix: str) -> Path | None:
+    """Where the entry for `key` lives. The name is only a checksum: each entry holds its whole key,
+    and is used only when that matches (a command that reads a pack need not load a hash library)."""
     folder = cache_dir(kind)
     if folder is None:
         return None
-    digest = hashlib.sha256(f"{_FORMAT}\0{text}".encode("utf-8")).hexdigest()
-    return folder / f"{digest}{suffix}"
+    data = f"{_FORMAT}\0{key}".encode("utf-8")
+    return folder / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}{suffix}"
 
 
 def cached_data(kind: str, text: str) -> Any | None:
     """What `store_data(kind, text, data)` stored for this exact text, else None."""
-    entry = _entry(kind, text)
+    entry = _entry(kind, text, ".json")
     if entry is None:
         return None
     try:
-        return json.loads(entry.read_bytes())
+        stored = json.loads(entry.read_bytes())
     except (OSError, ValueError):
         return None
+    if isinstance(stored, dict) and stored.get("key") == text:
+        return stored.get("data")
+    return None
 
 
 def store_data(kind: str, text: str, data: Any) -> None:
     """Remember `data` (parsed from `text`) when JSON holds it exactly; otherwise, or when the cache
     cannot be written, do nothing."""
-    entry = _entry(kind, text)
+    entry = _entry(kind, text, ".json")
     if entry is None:
         return
     try:
-        encoded = json.dumps(data, ensure_ascii=False)
+        encoded = json.dumps({"key": text, "data": data}, ensure_ascii=False)
     except (TypeError, ValueError):
         return  # e.g. a YAML date: JSON would give it back as a string
-    if json.loads(encoded) != data:
+    if json.loads(encoded)["data"] != data:
         return  # e.g. integer mapping keys, which JSON turns into strings
-    _write(entry, encoded)
+    write_entry(entry, encoded)
 
 
 def cached_object(kind: str, key: str) -> Any | None:
@@ -77,9 +82,10 @@ def cached_object(kind: str, key: str) -> Any | None:
     if entry is None:
         return None
     try:
-        return pickle.loads(entry.read_bytes())
+        stored_key, value = pickle.loads(entry.read_bytes())
     except Exception:  # noqa: BLE001 - a damaged or outdated entry fails in many ways; it is made again
         return None
+    return value if stored_key == key else None
 
 
 def store_object(kind: str, key: str, value: Any) -> None:
@@ -87,10 +93,11 @@ def store_object(kind: str, key: str, value: Any) -> None:
     cannot be written."""
     entry = _entry(kind, key, ".pickle")
     if entry is not None:
-        _write(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        write_entry(entry, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _write(entry: Path, content: str | bytes) -> None:
+def write_entry(entry: Path, content: str | bytes) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is left as it is."""
     from .errors import DeliveryError
     from .files import write_atomic
 
@@ -108,6 +115,8 @@ def template_bytecode_cache(settings: str) -> Any | None:
     folder = cache_dir("templates")
     if folder is None:
         return None
+    import hashlib
+
     import jinja2
 
     key = hashlib.sha256(f"{_FORMAT}\0{jinja2.__version__}\0{settings}".encode("utf-8")).hexdigest()

@@ -13,14 +13,15 @@ import re
 import sys
 from pathlib import Path
 
+from . import _regex
 from .errors import InputError
 from .load import read_text, validate
 from .models import Draft
 
 __all__ = ["read_draft", "parse_draft"]
 
-_SUBJECT = re.compile(r"\A\s*subject:[ \t]*(?P<subject>[^\n]*)\n(?:[ \t]*\n)*", re.I)
-_HEADER = re.compile(r"\A(?:[A-Za-z-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\n")
+_SUBJECT = _regex.compile(r"\A\s*subject:[ \t]*(?P<subject>[^\n]*)\n(?:[ \t]*\n)*", re.I)
+_HEADER = _regex.compile(r"\A(?:[A-Za-z-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)+\n")
 
 
 def read_draft(path: str | Path) -> Draft:

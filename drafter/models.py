@@ -174,14 +174,14 @@ class Terms(_Input):
 class Account(_Input):
     as_of: date | None = None
     customer: Customer
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[Contact] = []
     invoices: list[Invoice] = Field(min_length=1)
-    payments: list[Payment] = Field(default_factory=list)
-    promises: list[Promise] = Field(default_factory=list)
-    disputes: list[Dispute] = Field(default_factory=list)
-    communications: list[Communication] = Field(default_factory=list)
+    payments: list[Payment] = []
+    promises: list[Promise] = []
+    disputes: list[Dispute] = []
+    communications: list[Communication] = []
     terms: Terms = Field(default_factory=Terms)
-    notes: list[str] = Field(default_factory=list)  # free text by the collector or the customer
+    notes: list[str] = []  # free text by the collector or the customer
     account_owner: StaffMember | None = None
     collector: StaffMember | None = None
     company_total_ar: Money | None = None  # our whole receivables book, for the share of AR
@@ -215,8 +215,8 @@ class Signal(_Output):
 
 class Factor(_Output):
     level: str  # value: high|medium|low; history: strong|mixed|poor|declining|none; ...
-    facts: list[str] = Field(default_factory=list)
-    metrics: dict[str, Any] = Field(default_factory=dict)
+    facts: list[str] = []
+    metrics: dict[str, Any] = {}
 
 
 class Factors(_Output):
@@ -274,7 +274,7 @@ class Assessment(_Output):
     cc: list[str]  # names (ours and theirs) to copy
     next_action: NextAction
     allowed_categories: list[str]  # content categories the stage permits for this account
-    flags: list[Flag] = Field(default_factory=list)
+    flags: list[Flag] = []
 
 
 # ---- drafts and guard reports ------------------------------------------------------------------
@@ -286,8 +286,8 @@ class Draft(_Output):
     channel: Literal["email", "call"] = "email"
     subject: str | None = None
     body: str
-    to: list[str] = Field(default_factory=list)
-    cc: list[str] = Field(default_factory=list)
+    to: list[str] = []
+    cc: list[str] = []
     sender: str | None = None
 
     def text(self) -> str:
@@ -312,7 +312,7 @@ class Report(_Output):
     passed: bool  # no blocking finding
     tier: int
     policy: str
-    findings: list[Finding] = Field(default_factory=list)
+    findings: list[Finding] = []
 
     @property
     def blocking(self) -> list[Finding]:

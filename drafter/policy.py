@@ -23,7 +23,7 @@ from .money import parse_amount
 from .resources import data_dir
 
 __all__ = ["CONDITIONS", "ELEMENTS", "REMEDY_CATEGORIES", "Policy", "RuleSettings", "Stage",
-           "lint_policy", "load_policy", "pack_names", "pack_path"]
+           "lint_policy", "load_policy", "pack_names", "pack_path", "policy_json"]
 
 # When a permitted category is really permitted for a given account.
 # `statutory`: a right the law gives every creditor (the pack's `jurisdiction.statutory`), whatever
@@ -69,8 +69,8 @@ class ValueBands(_Pack):
 
 
 class Stage(_Pack):
-    allow: dict[str, Literal[CONDITIONS]] = Field(default_factory=dict)  # type: ignore[valid-type]
-    require: list[Literal[ELEMENTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    allow: dict[str, Literal[CONDITIONS]] = {}  # type: ignore[valid-type]
+    require: list[Literal[ELEMENTS]] = []  # type: ignore[valid-type]
     max_exclamations: int | None = None
 
     @field_validator("allow")
@@ -162,7 +162,7 @@ class Statutory(_Pack):
     currency: str
     reference_rate: str  # what the margin is added to, in words
     margin_pct: Decimal
-    compensation: list[CompensationBand] = Field(default_factory=list)
+    compensation: list[CompensationBand] = []
     compensation_is_minimum: bool = False  # EU: at least this much; UK: exactly the band
 
     @field_validator("compensation")
@@ -195,16 +195,16 @@ class Policy(_Pack):
     extends: str | None = None
     tiers: Tiers = Field(default_factory=Tiers)
     value_bands: ValueBands = Field(default_factory=ValueBands)
-    stages: dict[str, Stage] = Field(default_factory=dict)
+    stages: dict[str, Stage] = {}
     always_forbidden: list[str] = Field(default_factory=lambda: ["abusive", "criminal_threat",
                                                                  "violence", "public_shaming"])
-    remedies: list[str] = Field(default_factory=list)
+    remedies: list[str] = []
     offers: Offers = Field(default_factory=Offers)
     tone: Tone = Field(default_factory=Tone)
     message: Message = Field(default_factory=Message)
     jurisdiction: Jurisdiction | None = None
-    rules: dict[str, RuleSettings] = Field(default_factory=dict)  # rule id -> settings (see rules.py)
-    extra: dict[str, Any] = Field(default_factory=dict)  # free-form data for an organisation's own rules
+    rules: dict[str, RuleSettings] = {}  # rule id -> settings (see rules.py)
+    extra: dict[str, Any] = {}  # free-form data for an organisation's own rules
     source: str | None = None  # the file it came from
 
     @field_validator("stages", mode="before")
@@ -296,7 +296,10 @@ def pack_path(name_or_path: str | Path) -> Path:
 
 
 def load_policy(name_or_path: str | Path | None = None) -> Policy:
-    """The policy pack named (or at the path) given; the `default` pack when None."""
+    """The policy pack named (or at the path) given; the `default` pack when None.
+
+    Packs are loaded once per process and shared: treat the result as read-only (change a copy,
+    `policy.model_copy(update=...)`, instead)."""
     return _load_cached(str(pack_path(name_or_path or "default")))
 
 
@@ -304,14 +307,34 @@ def load_policy(name_or_path: str | Path | None = None) -> Policy:
 def _load_cached(path: str) -> Policy:
     data, files = _merged(Path(path), seen=())
     key = _validated_key(data)
-    policy = cached_object("policies", key) if key else None
-    if not isinstance(policy, Policy):
+    entry = cached_object("policies", key) if key else None
+    if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], Policy):
+        policy, json_data = entry
+    else:
         policy = _validate(data, files, path)
+        json_data = policy.model_dump(mode="json", exclude={"source"})
         if key:
-            store_object("policies", key, policy)
+            store_object("policies", key, (policy, json_data))
     policy.source = path
     _check_rule_settings(policy, files, path)
+    if len(_JSON_DATA) >= 64:
+        _JSON_DATA.clear()
+    _JSON_DATA[id(policy)] = (policy, json_data)
     return policy
+
+
+# packs loaded from files (by id; the pack itself is kept so an id is never reused) -> their JSON data
+_JSON_DATA: dict[int, tuple[Policy, dict[str, Any]]] = {}
+
+
+def policy_json(policy: Policy) -> dict[str, Any]:
+    """`policy` as JSON data, `source` left out: what the audit log's input hash covers. For a pack
+    loaded from a file this was worked out when the pack was first validated, so a command that
+    reads the pack from the cache never builds its serializer."""
+    known = _JSON_DATA.get(id(policy))
+    if known is not None and known[0] is policy:
+        return known[1]
+    return policy.model_dump(mode="json", exclude={"source"})
 
 
 def _validated_key(data: dict[str, Any]) -> str | None:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from . import _regex
 from .models import Account, Communication, Signal
 from .money import format_money
 
@@ -59,8 +60,8 @@ _WHEN = (
 _PAY = (r"\b(?:pay(?:s|ing|ment|ments)?|wir(?:e|es|ed|ing)|checks?|cheques?|ach|transfers?|remit\w*"
         r"|funds?|releas(?:e|ed|ing)|send(?:ing)?|cut(?:ting)?|schedul(?:e|ed|ing)|process(?:ed|ing)?)\b")
 _GAP = r"[^.!?\n;]{0,60}?"
-_SENTENCE_BREAK = re.compile(r"[.!?;] |\n")
-_NEGATION = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bunable\b|\bcannot\b|\bwithout\b)[^.!?]{0,25}$")
+_SENTENCE_BREAK = _regex.compile(r"[.!?;] |\n")
+_NEGATION = _regex.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bunable\b|\bcannot\b|\bwithout\b)[^.!?]{0,25}$")
 
 # All patterns are written in lower case and matched against lower-cased text (see `_fold`).
 # They are compiled on first use (see `_pattern`): compiling them all costs start-up time that a
@@ -109,7 +110,7 @@ _TEXT_PATTERNS: dict[str, str] = {
         r"|voicemail\s+(?:box\s+)?(?:is\s+)?full|(?:number|line)\s+(?:is\s+)?disconnected)"
     ),
 }
-_COMPLAINT = re.compile(r"disput|never (?:arrived|received|delivered)|not (?:received|delivered)|wrong|damaged"
+_COMPLAINT = _regex.compile(r"disput|never (?:arrived|received|delivered)|not (?:received|delivered)|wrong|damaged"
                         r"|cracked|broken|incorrect|correct(?:ed|ion)|billed twice|double.billed|overcharg|credit note")
 
 # Cheap substring checks run before each pattern: a text holding none of its words cannot match it.
@@ -137,7 +138,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 # The check is exact only where the patterns run on the lower-cased text (see `_fold`).
 _DATE_KEY = "payment_date_when"
 _DATE_WORDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun", "run", "tomorrow", "tonight", "end of")
-_DIGIT = re.compile(r"\d")
+_DIGIT = _regex.compile(r"\d")
 
 # The customer's own words only (a reminder we sent that names a date is not their commitment).
 _CUSTOMER_VOICE_ONLY = {"specific_payment_date", "transparency", "vendor_prioritization"}
@@ -239,7 +240,7 @@ def _excerpt(text: str, start: int, end: int, limit: int = 140) -> str:
 @functools.lru_cache(maxsize=None)
 def _pattern(key: str, ignore_case: bool = False) -> re.Pattern[str]:
     source = _TEXT_PATTERNS.get(key) or _CUE_PATTERNS[key]
-    return re.compile(source, re.I) if ignore_case else re.compile(source)
+    return _regex.compile(source, re.I) if ignore_case else _regex.compile(source)
 
 
 class _Folded(NamedTuple):
@@ -276,7 +277,7 @@ def _trigger_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
                                     if any(word.startswith(t) for t in triggers)) for word in words}
     # a lookahead finds overlapping words ("sending" holds "send" and "end"); written as a trie,
     # the alternation checks each position in a few steps instead of one per word
-    return re.compile(f"(?=({_trie_pattern(words)}))"), keys_by_word
+    return _regex.compile(f"(?=({_trie_pattern(words)}))"), keys_by_word
 
 
 def _trie_pattern(words: set[str]) -> str:

@@ -91,7 +91,7 @@ CREATE INDEX decisions_by_draft ON decisions (draft_id, id);
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when the log is first read
 
 
 class Decision(_Record):
@@ -162,8 +162,9 @@ def inputs_hash(account: Account, policy: Any, kind: str, as_of: date) -> str:
 def inputs_hasher(policy: Any) -> Callable[[Account, str, date], str]:
     """`inputs_hash` for many accounts under one policy: the pack is written out once, not per
     account. Gives exactly the hashes `inputs_hash` does."""
-    policy_data = policy.model_dump(mode="json", exclude={"source"}) if hasattr(policy, "model_dump") \
-        else str(policy)
+    from .policy import Policy, policy_json
+
+    policy_data = policy_json(policy) if isinstance(policy, Policy) else str(policy)
     # the canonical JSON's keys in sorted order: account, as_of, kind, policy
     policy_tail = ',"policy":' + _canonical(policy_data) + "}"
 

@@ -66,6 +66,9 @@ def pytest_configure(config) -> None:
 
 
 def pytest_unconfigure(config) -> None:
+    from drafter import _regex
+
+    _regex._save()  # now, into the throwaway cache, rather than at exit into the user's
     shutil.rmtree(os.environ.pop("DRAFTER_CACHE_DIR", ""), ignore_errors=True)
 
 

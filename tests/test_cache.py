@@ -189,3 +189,24 @@ def test_an_edited_pack_is_validated_afresh(cache_dir, tmp_path):
     with pytest.raises(PolicyError) as error:
         load_fresh(path)
     assert (error.value.field, error.value.line) == ("offers.max_plan_months", 4)
+
+
+def test_a_loaded_packs_json_data_is_its_dump_whether_validated_or_read_back(cache_dir, tmp_path):
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    for _ in range(2):  # validated, then read back from the cache
+        pack = load_fresh(path)
+        assert policy.policy_json(pack) == pack.model_dump(mode="json", exclude={"source"})
+    changed = pack.model_copy(update={"name": "other"})
+    assert policy.policy_json(changed)["name"] == "other"
+
+
+def test_an_entry_is_used_only_for_its_own_key_even_when_names_collide(cache_dir, monkeypatch):
+    monkeypatch.setattr(cache.zlib, "crc32", lambda data: 7)
+    monkeypatch.setattr(cache.zlib, "adler32", lambda data: 7)
+    cache.store_data("packs", "abc", {"pack": "abc"})
+    cache.store_object("policies", "abc", ["abc"])
+    assert cache.cached_data("packs", "abc") == {"pack": "abc"}
+    assert cache.cached_object("policies", "abc") == ["abc"]
+    assert cache.cached_data("packs", "xyz") is None  # same file name (same length too), other key
+    assert cache.cached_object("policies", "xyz") is None
