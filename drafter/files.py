@@ -25,15 +25,28 @@ def write_atomic(path: str | Path, data: bytes | str, *, durable: bool = True) -
         data = data.encode("utf-8")
     temp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
     try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        _write_new(temp, data, durable)
         os.replace(temp, path)
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise DeliveryError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _write_new(path: Path, data: bytes, durable: bool) -> None:
+    # os.open and os.write: a buffered file object costs three more system calls per file, which
+    # on a virtual machine's disk is a third of the time a batch spends writing
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if durable:
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def remove_stale_temps(folder: str | Path) -> int:

@@ -186,34 +186,18 @@ def test_a_full_disk_stops_the_batch_with_nothing_half_written(tmp_path, monkeyp
 
     write_folder(tmp_path / "accounts", range(8))
     out = tmp_path / "out"
-    real_open = open
+    real_write_new = drafter.files._write_new
     writes = {"count": 0}
 
-    class FullDisk:
-        """A file whose write puts half the bytes down, then fails as a full disk does."""
-
-        def __init__(self, handle):
-            self.handle = handle
-
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        def __getattr__(self, name):
-            return getattr(self.handle, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-    def filling_open(path, mode="r", *args, **kwargs):
-        handle = real_open(path, mode, *args, **kwargs)
+    def filling_disk(path, data, durable):
+        """Writes as usual, until the disk is full: then half the bytes go down and the write fails."""
         writes["count"] += 1
-        return FullDisk(handle) if writes["count"] > 7 else handle
+        if writes["count"] <= 7:
+            return real_write_new(path, data, durable)
+        real_write_new(path, data[: len(data) // 2], durable)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(drafter.files, "open", filling_open, raising=False)
+    monkeypatch.setattr(drafter.files, "_write_new", filling_disk)
     # with workers, each counts its own writes (it has its own copy of `writes`)
     result = batch(str(tmp_path / "accounts"), "--out", str(out), "--no-log", "--jobs", jobs)
     assert result.exit_code == 1
@@ -224,7 +208,7 @@ def test_a_full_disk_stops_the_batch_with_nothing_half_written(tmp_path, monkeyp
     for record in done:  # each record is whole and its message is there
         assert (out / record["files"][0]).read_text().startswith("Subject: ")
 
-    monkeypatch.setattr(drafter.files, "open", real_open, raising=False)
+    monkeypatch.setattr(drafter.files, "_write_new", real_write_new)
     resumed = batch(str(tmp_path / "accounts"), "--out", str(out), "--no-log", "--format", "json")
     assert resumed.exit_code == 0
     assert json.loads(resumed.output)["already_done"] == len(done)
