@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .cache import cached_data, cached_object, store_data, store_object
 from .errors import PolicyError
 from .load import field_path, read_text, yaml_loader
-from .models import CATEGORY_IDS, Account
+from .models import CATEGORY_IDS, Account, empty_dict, empty_list
 from .money import parse_amount
 from .resources import data_dir
 
@@ -69,8 +69,8 @@ class ValueBands(_Pack):
 
 
 class Stage(_Pack):
-    allow: dict[str, Literal[CONDITIONS]] = {}  # type: ignore[valid-type]
-    require: list[Literal[ELEMENTS]] = []  # type: ignore[valid-type]
+    allow: dict[str, Literal[CONDITIONS]] = Field(default_factory=empty_dict)  # type: ignore[valid-type]
+    require: list[Literal[ELEMENTS]] = Field(default_factory=empty_list)  # type: ignore[valid-type]
     max_exclamations: int | None = None
 
     @field_validator("allow")
@@ -162,7 +162,7 @@ class Statutory(_Pack):
     currency: str
     reference_rate: str  # what the margin is added to, in words
     margin_pct: Decimal
-    compensation: list[CompensationBand] = []
+    compensation: list[CompensationBand] = Field(default_factory=empty_list)
     compensation_is_minimum: bool = False  # EU: at least this much; UK: exactly the band
 
     @field_validator("compensation")
@@ -195,16 +195,16 @@ class Policy(_Pack):
     extends: str | None = None
     tiers: Tiers = Field(default_factory=Tiers)
     value_bands: ValueBands = Field(default_factory=ValueBands)
-    stages: dict[str, Stage] = {}
+    stages: dict[str, Stage] = Field(default_factory=empty_dict)
     always_forbidden: list[str] = Field(default_factory=lambda: ["abusive", "criminal_threat",
                                                                  "violence", "public_shaming"])
-    remedies: list[str] = []
+    remedies: list[str] = Field(default_factory=empty_list)
     offers: Offers = Field(default_factory=Offers)
     tone: Tone = Field(default_factory=Tone)
     message: Message = Field(default_factory=Message)
     jurisdiction: Jurisdiction | None = None
-    rules: dict[str, RuleSettings] = {}  # rule id -> settings (see rules.py)
-    extra: dict[str, Any] = {}  # free-form data for an organisation's own rules
+    rules: dict[str, RuleSettings] = Field(default_factory=empty_dict)  # rule id -> settings (see rules.py)
+    extra: dict[str, Any] = Field(default_factory=empty_dict)  # free-form data for an organisation's own rules
     source: str | None = None  # the file it came from
 
     @field_validator("stages", mode="before")
