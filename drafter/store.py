@@ -176,8 +176,12 @@ def inputs_hasher(policy: Any) -> Callable[[Account, str, date], str]:
     return digest
 
 
+# one encoder for every hash: json.dumps with options builds a new one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def _clean(text: str) -> str:
