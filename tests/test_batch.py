@@ -296,3 +296,27 @@ def test_llm_drafts_run_concurrently_up_to_the_limit(tmp_path):
         assert {r.model for r in log.list()} == {"fake-model"}
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("audit.db*"))
     assert b"test-key" not in raw
+
+
+@pytest.mark.parametrize("frozen_by_caller", [False, True])
+def test_collection_leaves_out_the_plan_while_drafting_and_only_then(tmp_path, frozen_by_caller):
+    import gc
+
+    from drafter.batch import plan_batch, run_batch
+
+    write_jsonl(tmp_path / "accounts.jsonl", range(3))
+    plan = plan_batch([str(tmp_path / "accounts.jsonl")], tmp_path / "out", backend="offline")
+    if frozen_by_caller:
+        gc.freeze()
+    before = gc.get_freeze_count()
+    during = []
+    try:
+        outcomes = run_batch(plan, on_done=lambda outcome: during.append(gc.get_freeze_count()))
+        assert [o.status for o in outcomes] == ["passed"] * 3
+        assert all(count > 0 for count in during)
+        if frozen_by_caller:  # kept (less what reference counting freed meanwhile)
+            assert 0.9 * before < gc.get_freeze_count() <= before
+        else:  # ours is undone
+            assert before == gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
