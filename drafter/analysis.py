@@ -21,7 +21,7 @@ from .policy import Policy, load_policy
 from .signals import (ACCELERATION, PATIENCE, PromiseOutcome, late_disputes, promise_outcomes, signal_data,
                       unanswered_contacts)
 
-__all__ = ["analyze", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
+__all__ = ["analyze", "stage", "APPROACH_INTENSITY", "TONE_ORDER", "ON_TIME_GRACE_DAYS"]
 
 ON_TIME_GRACE_DAYS = 5  # a payment this many days after the due date still counts as on time
 POOR_AVG_DAYS_LATE = 30  # paying this late on average (or half that, mostly late) is a poor history
@@ -143,20 +143,9 @@ class _Facts:
 
     @classmethod
     def gather(cls, account: Account, policy: Policy, as_of: date) -> _Facts:
-        open_disputes = {d.invoice: d.opened for d in account.disputes if d.status == "open"}
-        statuses = []
-        for invoice in account.invoices:
-            balance = invoice.open_balance
-            if balance <= 0:
-                continue
-            days = (as_of - invoice.due).days
-            disputed = invoice.number in open_disputes
-            statuses.append({"number": invoice.number, "currency": invoice.currency, "amount": invoice.amount,
-                             "balance": balance, "due": invoice.due, "days_past_due": days,
-                             "tier": policy.tier_for(days), "disputed": disputed, "paused": disputed})
-        statuses.sort(key=lambda s: (-s["days_past_due"], s["number"]))
-        oldest = next((s for s in statuses if not s["paused"]), None)
-        days_past_due = max(oldest["days_past_due"], 0) if oldest else 0
+        open_disputes = _open_disputes(account)
+        statuses = _open_invoices(account, policy, as_of, open_disputes)
+        oldest, days_past_due = _oldest(statuses)
         balances: dict[str, Decimal] = {}
         overdue: dict[str, Decimal] = {}
         for status in statuses:
@@ -195,6 +184,48 @@ class _Facts:
             [(currency, amount)] = by_currency.items()
             return format_money(amount, currency)
         return " + ".join(format_money(v, c) for c, v in sorted(by_currency.items()))
+
+
+def _open_disputes(account: Account) -> dict[str, date]:
+    """Invoice number -> the day its open dispute was raised."""
+    return {d.invoice: d.opened for d in account.disputes if d.status == "open"}
+
+
+def _oldest(statuses: list[_Status]) -> tuple[_Status | None, int]:
+    """The oldest unpaid, undisputed invoice, and its days past due (0 when it is not yet due)."""
+    oldest = next((s for s in statuses if not s["paused"]), None)
+    return oldest, max(oldest["days_past_due"], 0) if oldest else 0
+
+
+def _open_invoices(account: Account, policy: Policy, as_of: date,
+                   open_disputes: dict[str, date]) -> list[_Status]:
+    """The invoices with something left to pay, the latest first."""
+    statuses = []
+    for invoice in account.invoices:
+        balance = invoice.open_balance
+        if balance <= 0:
+            continue
+        days = (as_of - invoice.due).days
+        disputed = invoice.number in open_disputes
+        statuses.append({"number": invoice.number, "currency": invoice.currency, "amount": invoice.amount,
+                         "balance": balance, "due": invoice.due, "days_past_due": days,
+                         "tier": policy.tier_for(days), "disputed": disputed, "paused": disputed})
+    statuses.sort(key=lambda s: (-s["days_past_due"], s["number"]))
+    return statuses
+
+
+def stage(account: Account, policy: Policy | str | None = None,
+          as_of: date | None = None) -> tuple[int, bool]:
+    """The tier `analyze` gives, and whether it pauses for a dispute (approach `pause_dispute`:
+    everything overdue is under open dispute), without the rest of the analysis: what the guard
+    needs to pick the stage a draft is checked against."""
+    pack = _policy(policy)
+    as_of = account.effective_as_of(as_of)
+    statuses = _open_invoices(account, pack, as_of, _open_disputes(account))
+    _, days_past_due = _oldest(statuses)
+    paused = any(s["paused"] for s in statuses)
+    overdue = any(s["days_past_due"] > 0 and not s["paused"] for s in statuses)
+    return pack.tier_for(days_past_due), paused and not overdue
 
 
 def _last_outbound(account: Account, as_of: date) -> date | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafter.analysis import APPROACH_INTENSITY, TONE_ORDER, analyze
+from drafter.analysis import APPROACH_INTENSITY, TONE_ORDER, analyze, stage
 from drafter.models import Account
 
 AS_OF = date(2026, 11, 23)
@@ -132,3 +132,15 @@ def test_every_assessment_is_complete_and_consistent(data):
     assert assessment.write_off_review == ("write_off_review" in {f.id for f in assessment.flags})
     if assessment.tier < 3:
         assert assessment.allowed_categories == []
+
+
+@SETTINGS
+@given(data=accounts(), disputed=st.sets(st.integers(min_value=0, max_value=4), max_size=5),
+       status=st.sampled_from(["open", "open", "resolved"]))
+def test_the_guards_shortcut_gives_the_tier_and_pause_the_analysis_does(data, disputed, status):
+    numbers = sorted({data["invoices"][i % len(data["invoices"])]["number"] for i in disputed})
+    data = dict(data, disputes=[{"invoice": number, "opened": AS_OF.isoformat(), "status": status}
+                                for number in numbers])
+    account = Account.model_validate(data)
+    assessment = analyze(account)
+    assert stage(account) == (assessment.tier, assessment.approach == "pause_dispute")
