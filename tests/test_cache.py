@@ -29,11 +29,15 @@ def load_fresh(path):
     return load_policy(path)
 
 
-def no_yaml(monkeypatch):
+def forbid(monkeypatch, function: str, what: str) -> None:
     def fail(*args, **kwargs):
-        raise AssertionError("YAML was parsed although the cache holds this pack")
+        raise AssertionError(f"{what} although the cache holds the pack")
 
-    monkeypatch.setattr(policy, "_parse_yaml", fail)
+    monkeypatch.setattr(policy, function, fail)
+
+
+def no_yaml(monkeypatch):
+    forbid(monkeypatch, "_parse_yaml", "YAML was parsed")
 
 
 def test_a_cached_pack_loads_without_parsing_yaml_and_equals_the_parsed_one(cache_dir, tmp_path, monkeypatch):
@@ -136,10 +140,7 @@ def test_a_pack_read_from_the_cache_keeps_its_order(cache_dir):
 
 
 def no_validation(monkeypatch):
-    def fail(*args, **kwargs):
-        raise AssertionError("the pack was validated although the cache holds it")
-
-    monkeypatch.setattr(policy, "_validate", fail)
+    forbid(monkeypatch, "_validate", "the pack was validated")
 
 
 def test_a_validated_pack_is_read_back_without_validating_it_again(cache_dir, tmp_path, monkeypatch):
