@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, SkipValidation,
+                      ValidationInfo, field_validator, model_validator)
 
 from .money import parse_amount, parse_currency
 
@@ -227,7 +227,8 @@ class Signal(_Output):
 class Factor(_Output):
     level: str  # value: high|medium|low; history: strong|mixed|poor|declining|none; ...
     facts: list[str] = Field(default_factory=empty_list)
-    metrics: dict[str, Any] = Field(default_factory=empty_dict)
+    # made by the analysis itself: checking each entry again cost 2% of an analysis
+    metrics: SkipValidation[dict[str, Any]] = Field(default_factory=empty_dict)
 
 
 class Factors(_Output):
