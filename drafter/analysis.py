@@ -10,6 +10,7 @@ in docs/analysis.md.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 from datetime import date, timedelta
@@ -201,6 +202,7 @@ def _open_invoices(account: Account, policy: Policy, as_of: date,
                    open_disputes: dict[str, date]) -> list[_Status]:
     """The invoices with something left to pay, the latest first."""
     statuses = []
+    tier_starts = policy.tiers.starts  # Policy.tier_for, without a method call per invoice
     for invoice in account.invoices:
         balance = invoice.open_balance
         if balance <= 0:
@@ -209,9 +211,14 @@ def _open_invoices(account: Account, policy: Policy, as_of: date,
         disputed = invoice.number in open_disputes
         statuses.append({"number": invoice.number, "currency": invoice.currency, "amount": invoice.amount,
                          "balance": balance, "due": invoice.due, "days_past_due": days,
-                         "tier": policy.tier_for(days), "disputed": disputed, "paused": disputed})
-    statuses.sort(key=lambda s: (-s["days_past_due"], s["number"]))
+                         "tier": bisect_right(tier_starts, days), "disputed": disputed, "paused": disputed})
+    if len(statuses) > 1:
+        statuses.sort(key=_latest_first)
     return statuses
+
+
+def _latest_first(status: _Status) -> tuple[int, str]:
+    return -status["days_past_due"], status["number"]
 
 
 def stage(account: Account, policy: Policy | str | None = None,
