@@ -1028,7 +1028,7 @@ class _Anchored:
     def __init__(self, sources: list[str]) -> None:
         self.sources = sources
         self.scan: list[int] = []  # patterns whose start cannot be pinned to a word: scanned
-        self.cache: dict[str, tuple[int, int | None, bool]] = {}
+        self.cache: dict[str, tuple[int, int | None, bool, dict[int, tuple[int, ...]]]] = {}
         index: dict[str, list[int]] = {}
         gate_bits: dict[tuple[str, ...], int] = {}
         self.gates_by_prefix: dict[str, int] = {}
@@ -1052,9 +1052,10 @@ class _Anchored:
                 self.gates_by_prefix[prefix] = self.gates_by_prefix.get(prefix, 0) | bit
         return need
 
-    def for_word(self, word: str) -> tuple[int, int | None, bool]:
+    def for_word(self, word: str) -> tuple[int, int | None, bool, dict[int, tuple[int, ...]]]:
         """(gates `word` satisfies, gates the patterns starting at `word` need or None when no pattern
-        starts there, whether one of those patterns needs no gate)."""
+        starts there, whether one of those patterns needs no gate, and the patterns starting at `word`
+        whose gates are open, by the gates open: filled in by `_candidates` as they come up)."""
         found = self.cache.get(word)
         if found is None:
             satisfied = 0
@@ -1064,7 +1065,7 @@ class _Anchored:
             for number in self.starting_at(word):
                 needs = (needs or 0) | self.needs[number]
                 ungated = ungated or not self.needs[number]
-            found = (satisfied, needs, ungated)
+            found = (satisfied, needs, ungated, {})
             if len(self.cache) > 50_000:
                 self.cache.clear()
             self.cache[word] = found
@@ -1344,16 +1345,15 @@ def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
         satisfied = 0
         kept = []
         for word in reversed(spaced[sentence[0] + 1:sentence[1] + 1].split()):
-            bits, needs, ungated = known(word) or index.for_word(word)
+            bits, needs, ungated, by_gates = known(word) or index.for_word(word)
             satisfied |= bits
-            if needs is not None:
+            if needs is not None and (ungated or satisfied & needs):
                 open_gates = satisfied & needs
-                if open_gates or ungated:
-                    numbers = _gate_cache.get((word, open_gates))
-                    if numbers is None:
-                        numbers = _open_gates(word, open_gates)
-                    if numbers:
-                        kept.append((word, numbers))
+                numbers = by_gates.get(open_gates)
+                if numbers is None:
+                    numbers = by_gates[open_gates] = _open_gates(word, open_gates)
+                if numbers:
+                    kept.append((word, numbers))
         cursor = sentence[0]
         for word, numbers in reversed(kept):
             # The first occurrence after the previous kept word: an earlier occurrence of the same
@@ -1366,17 +1366,10 @@ def _candidates(norm: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
     return found
 
 
-_gate_cache: dict[tuple[str, int], tuple[int, ...]] = {}
-
-
 def _open_gates(word: str, satisfied: int) -> tuple[int, ...]:
     """The patterns starting at `word` whose gates are all satisfied (`satisfied` is already limited to their gates)."""
     needs = _INDEX.needs
-    kept = tuple(number for number in _INDEX.starting_at(word) if needs[number] & satisfied == needs[number])
-    if len(_gate_cache) > 50_000:
-        _gate_cache.clear()
-    _gate_cache[word, satisfied] = kept
-    return kept
+    return tuple(number for number in _INDEX.starting_at(word) if needs[number] & satisfied == needs[number])
 
 
 def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -> None:

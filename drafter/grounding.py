@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
+from operator import itemgetter
 from os.path import commonprefix
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
@@ -77,9 +78,7 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
         endpos = len(lower) if endpos is None else endpos
         match = self._pattern.match
         if self._starts is None:
-            starts = sorted({at for anchor, following in self._anchors for at in _occurrences(lower, anchor, pos, endpos)
-                             if _followed(lower, at + len(anchor), following, endpos)})
-            for at in starts:
+            for at in self._keyword_places(lower, pos, endpos):
                 if at >= pos and (found := match(lower, at, endpos)):
                     yield found
                     pos = max(found.end(), at + 1)
@@ -92,6 +91,19 @@ class keyword_pattern:  # noqa: N801 - used like a compiled pattern
                 pos = max(found.end(), at + 1)
             else:
                 pos = at + 1
+
+
+    def _keyword_places(self, lower: str, pos: int, endpos: int) -> list[int]:
+        """Where a keyword starts between `pos` and `endpos`, in order (one str.find pass per anchor)."""
+        places = set()
+        find = lower.find
+        for anchor, following in self._anchors:
+            at, size = find(anchor, pos, endpos), len(anchor)
+            while at >= 0:
+                if not following or (at + size < endpos and lower[at + size] in following):
+                    places.add(at)
+                at = find(anchor, at + 1, endpos)
+        return sorted(places)
 
 
 def _anchors(keywords: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -116,13 +128,6 @@ def _anchors(keywords: tuple[str, ...]) -> list[tuple[str, str]]:
 def _followed(text: str, at: int, following: str, endpos: int) -> bool:
     """Whether the character at `at` (before `endpos`) is one of `following` ("": no condition)."""
     return not following or (at < endpos and text[at] in following)
-
-
-def _occurrences(text: str, word: str, pos: int, endpos: int) -> Iterator[int]:
-    at = text.find(word, pos, endpos)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1, endpos)
 
 
 def words_pattern(words: tuple[str, ...]) -> lazy_pattern:
@@ -364,27 +369,18 @@ def _make_date(year: int | None, month: int, day: int, as_of: date) -> date | No
 _PARSED: dict[tuple[str, str, date | None], object] = {}  # a fact's wording -> what it reads as
 
 
-def _parsed(match: re.Match[str], as_of: date | None, parse):
-    """`parse()`, remembered: drafts for one account repeat the same figures and dates. The reading
-    is keyed by the pattern's text, not the compiled pattern (hashing that hashes all its code)."""
-    key = (match.re.pattern, match.group(), as_of)
-    value = _PARSED.get(key, _PARSED)
-    if value is _PARSED:
-        if len(_PARSED) > 4096:
-            _PARSED.clear()
-        value = _PARSED[key] = parse()
-    return value
+def _reading(match: re.Match[str], as_of: date | None):
+    """What `match` was read as before (keyed by the pattern's text, not the compiled pattern:
+    hashing that hashes all its code), or `_PARSED` when it is new: drafts for one account repeat
+    the same figures and dates."""
+    return _PARSED.get((match.re.pattern, match.group(), as_of), _PARSED)
 
 
-def _date_mention(match: re.Match[str], text: str, as_of: date) -> DateMention | None:
-    found = _parsed(match, as_of, lambda: _date_candidates(match, as_of))
-    if not found:
-        return None
-    start = match.start()
-    before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start) if \
-        "day" in text[max(0, start - 16):start].lower() else None
-    weekday = _WEEKDAYS.index(before.group("weekday").lower()) if before else None
-    return DateMention(before.start() if before else start, match.end(), found, weekday)
+def _remember(match: re.Match[str], as_of: date | None, reading):
+    if len(_PARSED) > 4096:
+        _PARSED.clear()
+    _PARSED[match.re.pattern, match.group(), as_of] = reading
+    return reading
 
 
 def _date_candidates(match: re.Match[str], as_of: date) -> tuple[date, ...]:
@@ -406,6 +402,9 @@ def _date_candidates(match: re.Match[str], as_of: date) -> tuple[date, ...]:
         else:
             candidates = [_make_date(year, a, b, as_of), _make_date(year, b, a, as_of)]
     return tuple(dict.fromkeys(c for c in candidates if c is not None))
+
+
+_START = itemgetter(0)  # the start of an Amount or a DateMention
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -434,8 +433,8 @@ def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = Non
         at = text.find("@", at + 1)
     if _DIGIT.search(text):  # every remaining kind of fact is written with digits
         _numeric(text, as_of, invoice_pattern, found, taken)
-    found.amounts.sort(key=lambda a: a.start)
-    found.dates.sort(key=lambda d: d.start)
+    found.amounts.sort(key=_START)
+    found.dates.sort(key=_START)
     _names(text, found)
     return found
 
@@ -448,28 +447,31 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
                 found.other.append(Mention("invoice", start, end, text[start:end]))
                 taken.append((start, end))
     busy, next_busy = sorted(taken), 0  # links, emails and invoice numbers: their digits are no other fact
-    scan, position = _facts_from(0), 0
-    while match := scan.search(text, position):
+    search, readers, position = _facts_from(0).search, _READERS, 0
+    while match := search(text, position):
         start = match.start()
-        while next_busy < len(busy) and busy[next_busy][1] <= start:
-            next_busy += 1
-        if next_busy < len(busy) and busy[next_busy][0] <= start:
-            position = busy[next_busy][1]
-            continue
-        end = _fact_at(text, match, as_of, found)
+        if busy:
+            while next_busy < len(busy) and busy[next_busy][1] <= start:
+                next_busy += 1
+            if next_busy < len(busy) and busy[next_busy][0] <= start:
+                position = busy[next_busy][1]
+                continue
+        kind = match.lastgroup
+        end = readers[kind](text, start, as_of, found) or _later_kinds(text, start, kind, as_of, found)
         position = end or start + 1
 
 
-def _fact_at(text: str, match: re.Match[str], as_of: date, found: Mentions) -> int | None:
-    """Read the fact `match` found (added to `found`): its end, or None if no kind holds up."""
-    start = match.start()
-    while match is not None:
+def _later_kinds(text: str, start: int, kind: str, as_of: date, found: Mentions) -> int | None:
+    """When the fact at `start` does not hold up as `kind`, read it as the next kind that does (added
+    to `found`): its end, or None if none holds up."""
+    while (following := _KIND_INDEX[kind] + 1) < len(_FACT_KINDS):
+        match = _facts_from(following).match(text, start)
+        if match is None:
+            return None
         kind = match.lastgroup
         end = _READERS[kind](text, start, as_of, found)
         if end:
             return end
-        following = _KIND_INDEX[kind] + 1
-        match = _facts_from(following).match(text, start) if following < len(_FACT_KINDS) else None
     return None
 
 
@@ -525,28 +527,37 @@ _READERS = {"iso": _read_date(0), "numeric": _read_date(1), "day_month": _read_d
 
 
 def _add_date(match: re.Match[str] | None, text: str, as_of: date, found: Mentions) -> int | None:
+    """Add the date `match` reads as (its end), or None if it is no date."""
     if match is None:
         return None
-    mention = _date_mention(match, text, as_of)
-    if mention is None:
+    candidates = _reading(match, as_of)
+    if candidates is _PARSED:
+        candidates = _remember(match, as_of, _date_candidates(match, as_of))
+    if not candidates:
         return None
-    found.dates.append(mention)
-    return match.end()
+    start, end = match.span()
+    weekday = None
+    if "day" in text[max(0, start - 16):start].lower():
+        before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start)
+        if before:
+            weekday = _WEEKDAYS.index(before.group("weekday").lower())
+            start = before.start()
+    found.dates.append(DateMention(start, end, candidates, weekday))
+    return end
 
 
 def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
+    """Add the amount `match` reads as (its end), or None if it is no amount."""
     if match is None:
         return None
-    amount = _amount(match)
-    if amount is None:
+    read = _reading(match, None)
+    if read is _PARSED:
+        read = _remember(match, None, _amount_value(match))
+    if not read:
         return None
-    found.amounts.append(amount)
-    return match.end()
-
-
-def _amount(match: re.Match[str]) -> Amount | None:
-    read = _parsed(match, None, lambda: _amount_value(match))
-    return Amount(match.start(), match.end(), *read) if read else None
+    start, end = match.span()
+    found.amounts.append(Amount(start, end, *read))
+    return end
 
 
 def _amount_value(match: re.Match[str]) -> tuple[Decimal, str | None, Decimal] | None:

@@ -677,7 +677,7 @@ def _exclamations(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     limit = ctx.stage.max_exclamations
     if limit is None:
         limit = ctx.policy.tone.max_exclamations
-    positions = [m.start() for m in re.finditer("!", ctx.text)]
+    positions = [m.start() for m in re.finditer("!", ctx.text)] if "!" in ctx.text else []
     for position in positions[limit:]:
         yield Hit(position, position + 1, f"Exclamation marks read as pressure at this stage "
                   f"(at most {limit} here).", "End the sentence with a full stop.")

@@ -217,7 +217,6 @@ def test_gates_never_change_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     module.classify("warm up")
     monkeypatch.setattr(module._INDEX, "needs", [0] * len(module._INDEX.needs))
     monkeypatch.setattr(module._INDEX, "cache", {})
-    monkeypatch.setattr(module, "_gate_cache", {})
     assert [classify(case["text"]) for case in CORPUS] == with_gates
 
 
