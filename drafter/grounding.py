@@ -214,7 +214,7 @@ _DATE_AT_NUMBER = [
 _MONTH_FIRST = lazy_pattern(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
 
 _DIGIT = lazy_pattern(r"\d")
-_URL = lazy_pattern(r"(?:https?://|www\.)[^\s<>()\"']+")
+_URL = keyword_pattern(("http", "www."), r"(?:https?://|www\.)[^\s<>()\"']+")
 _EMAIL_LOCAL = lazy_pattern(r"[\w.+-]+$")  # searched just before an @
 _EMAIL_DOMAIN = lazy_pattern(r"@[\w-]+(?:\.[\w-]+)+")
 
