@@ -18,6 +18,8 @@ import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from . import _regex
+
 __all__ = ["CATEGORIES", "ALWAYS_FORBIDDEN", "Statement", "classify"]
 
 CATEGORIES: tuple[str, ...] = (
@@ -140,7 +142,7 @@ class _LazyPattern:
 
     def pattern(self) -> re.Pattern[str]:
         if self.compiled is None:
-            self.compiled = re.compile(_flexible_spaces(self.source))
+            self.compiled = _regex.compile(_flexible_spaces(self.source))
             if self.name:
                 globals()[self.name] = self.compiled
         return self.compiled
@@ -191,13 +193,13 @@ class _Rule:
     def required_words(self) -> re.Pattern[str]:
         """One search for any of the `requires` words: cheaper than a slow pattern failing."""
         if self.required is None:
-            self.required = re.compile(_any_of(self.requires))
+            self.required = _regex.compile(_any_of(self.requires))
         return self.required
 
     def pattern(self) -> re.Pattern[str]:
         """Compiled on first use: most drafts never need most rules."""
         if self.compiled is None:
-            self.compiled = re.compile(_flexible_spaces(self.source))
+            self.compiled = _regex.compile(_flexible_spaces(self.source))
         return self.compiled
 
 

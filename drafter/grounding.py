@@ -19,6 +19,7 @@ from os.path import commonprefix
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
+from . import _regex
 from .money import CENT
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class lazy_pattern:  # noqa: N801 - used like re.compile
 
     def __getattr__(self, name: str):
         # only called for names not set yet: compile, then keep the bound method on the instance
-        value = getattr(re.compile(*self._args), name)
+        value = getattr(_regex.compile(*self._args), name)
         setattr(self, name, value)
         return value
 
@@ -295,7 +296,7 @@ def _facts_from(index: int) -> re.Pattern[str]:
     pattern = _FACTS_FROM.get(index)
     if pattern is None:
         kinds = "|".join(f"(?P<{name}>{rest})" for name, rest in _FACT_KINDS[index:])
-        pattern = _FACTS_FROM[index] = re.compile(f"{_FIRST_DIGIT}(?:{kinds})", re.I)
+        pattern = _FACTS_FROM[index] = _regex.compile(f"{_FIRST_DIGIT}(?:{kinds})", re.I)
     return pattern
 
 

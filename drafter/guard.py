@@ -199,8 +199,8 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
           assessment: Assessment | None = None) -> Report:
     """Check `draft` for `account` against `policy` (a Policy, a pack name or path; default: default).
 
-    The tier comes from `tier`, else from the assessment (`drafter.analyze` is run when none is
-    given). The pack's `dispute` stage (no pressure at all) applies when the assessment's approach is
+    The tier comes from `tier`, else from the assessment (when none is given, the tier the analysis
+    would give is worked out, without the rest of the analysis). The pack's `dispute` stage (no pressure at all) applies when the assessment's approach is
     `pause_dispute`: everything overdue is under open dispute. Whatever the stage, no draft may ask
     for payment of an invoice under open dispute."""
     if not isinstance(policy, Policy):
@@ -209,12 +209,14 @@ def check(draft: Draft | str, account: Account, policy: Policy | str | None = No
         draft = Draft(body=draft)
     as_of = account.effective_as_of(as_of or (assessment.as_of if assessment else None))
     if assessment is None:
-        assessment = _assessment(account, policy, as_of)
+        stage_tier, paused = _stage(account, policy, as_of)
+    else:
+        stage_tier, paused = assessment.tier, assessment.approach == "pause_dispute"
     disputed_invoices = _cached(account, policy, as_of, "disputed_invoices",
                                 lambda: frozenset(d.invoice for d in account.disputes if d.status == "open"))
     text = draft.text()
-    ctx = Context(draft, text, account, policy, assessment.tier if tier is None else tier, as_of,
-                  disputed_invoices, assessment.approach == "pause_dispute")
+    ctx = Context(draft, text, account, policy, stage_tier if tier is None else tier, as_of,
+                  disputed_invoices, paused)
     findings = []
     for rule, severity, options in _active_rules(policy):
         for hit in rule.check(ctx, options):
@@ -255,10 +257,12 @@ def _active_rules(policy: Policy) -> list[Any]:
     return slot[1]
 
 
-def _assessment(account: Account, policy: Policy, as_of: date) -> Assessment:
-    from .analysis import analyze
+def _stage(account: Account, policy: Policy, as_of: date) -> tuple[int, bool]:
+    """The tier and dispute pause the analysis gives (`drafter.analysis.stage`), without the rest
+    of the analysis."""
+    from .analysis import stage
 
-    return _cached(account, policy, as_of, "assessment", lambda: analyze(account, policy, as_of))
+    return _cached(account, policy, as_of, "stage", lambda: stage(account, policy, as_of))
 
 
 def _balance_text(account: Account) -> str:

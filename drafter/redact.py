@@ -19,6 +19,8 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from . import _regex
+
 __all__ = ["Redaction", "redact", "redact_text", "LABELS"]
 
 LABELS = {
@@ -58,28 +60,28 @@ class _Pattern(NamedTuple):
 
 # Order matters: the most specific shapes first, so that a number is labelled once, by what it is.
 _PATTERNS: list[_Pattern] = [
-    _Pattern("iban", re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b"), digit_run=2),
-    _Pattern("tax_id", re.compile(
+    _Pattern("iban", _regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b"), digit_run=2),
+    _Pattern("tax_id", _regex.compile(
         r"(?i)\b(?:tax[ -]?id|tin|ein|ssn|vat(?:[ -]?(?:id|no|number|reg(?:istration)?))?)"
         r"(?:[ \t]*(?:no\.?|number|#))?[ \t]*[:#]?[ \t]*((?-i:[A-Z]{0,3})[ \-]?\d[\d \-.]{5,16}\d[A-Z0-9]{0,3})\b"),
         word_starts=("tax", "tin", "ein", "ssn", "vat")),
-    _Pattern("tax_id", re.compile(rf"\b(?:{_VAT_PREFIXES})[ \-]?(?=[0-9A-Z]*\d{{7}})[0-9A-Z]{{8,12}}\b"), digit_run=7),
-    _Pattern("tax_id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), digit_run=4),
-    _Pattern("tax_id", re.compile(r"\b\d{2}-\d{7}\b"), digit_run=7),
-    _Pattern("routing", re.compile(
+    _Pattern("tax_id", _regex.compile(rf"\b(?:{_VAT_PREFIXES})[ \-]?(?=[0-9A-Z]*\d{{7}})[0-9A-Z]{{8,12}}\b"), digit_run=7),
+    _Pattern("tax_id", _regex.compile(r"\b\d{3}-\d{2}-\d{4}\b"), digit_run=4),
+    _Pattern("tax_id", _regex.compile(r"\b\d{2}-\d{7}\b"), digit_run=7),
+    _Pattern("routing", _regex.compile(
         r"(?i)\b(?:routing|aba|rtn|transit|sort[ -]?code)(?:[ \t]*(?:no\.?|number|#|code))?[ \t]*[:#]?"
         r"[ \t]*(\d[\d \-]{4,10}\d)\b"),
         word_starts=("routing", "aba", "rtn", "transit", "sort")),
-    _Pattern("bank_account", re.compile(
+    _Pattern("bank_account", _regex.compile(
         r"(?i)\b(?:bank[ \t]+account|account|acct|a/c)(?:[ \t]*(?:no\.?|number|num|#))?[ \t]*[:#]?"
         r"[ \t]*(\d[\d \-]{3,20}\d)\b")),
-    _Pattern("card", re.compile(rf"\b\d(?:{_SEP}\d){{12,18}}\b")),
-    _Pattern("routing", re.compile(r"\b\d{9}\b"), digit_run=9),
+    _Pattern("card", _regex.compile(rf"\b\d(?:{_SEP}\d){{12,18}}\b")),
+    _Pattern("routing", _regex.compile(r"\b\d{9}\b"), digit_run=9),
 ]
 # The needs are tested only in text whose letters and digits are all ASCII: there lower() and the
 # patterns' case-insensitive matching agree ("ſ" matches "s" in a pattern, but lower() keeps it).
-_DIGITS = re.compile(r"\d+")
-_OTHER_LETTERS = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit outside ASCII
+_DIGITS = _regex.compile(r"\d+")
+_OTHER_LETTERS = _regex.compile(r"[^\W\x00-\x7f]")  # a letter or digit outside ASCII
 
 
 def redact(text: str) -> Redaction:
