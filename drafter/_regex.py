@@ -16,33 +16,48 @@ import atexit
 import marshal
 import re
 import sys
+import zlib
 from typing import Any
 
 __all__ = ["compile"]
 
 _MAX_PATTERNS = 4000  # far more than drafter has; a bound in case a caller passes generated patterns
 
-# (source, flags) -> what `re._compiler.compile` hands to `_sre.compile`; None until first use
-_compiled: dict[tuple[str, int], tuple[Any, ...]] | None = None
-_new: dict[tuple[str, int], tuple[Any, ...]] = {}
+# checksum of (flags, source) -> marshal of (source, flags, what `re._compiler.compile` hands to
+# `_sre.compile`). Each entry is decoded only when its pattern is asked for: the file holds every
+# pattern drafter has compiled, and a command needs a few of them.
+_compiled: dict[int, bytes] | None = None  # read on first use
+_new: dict[int, bytes] = {}
 
 
 def compile(source: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - the name re users know
     """`re.compile(source, flags)`, from the machine's cache of compiled patterns when it can be."""
-    key = (source, int(flags))
-    parts = _known().get(key)
-    if parts is not None:
+    flags = int(flags)
+    key = _key(source, flags)
+    entry = _known().get(key)
+    if entry is not None:
         try:
-            return _sre().compile(source, *parts)
+            stored_source, stored_flags, parts = marshal.loads(entry)
+            if stored_source == source and stored_flags == flags:
+                return _sre().compile(source, *parts)
         except Exception:  # noqa: BLE001 - an entry the running interpreter cannot use
             pass
     pattern = re.compile(source, flags)
-    parts = _parts(source, int(flags), pattern)
+    parts = _parts(source, flags, pattern)
     if parts is not None and len(_known()) + len(_new) < _MAX_PATTERNS:
+        try:
+            encoded = marshal.dumps((source, flags, parts))
+        except ValueError:
+            return pattern  # not plain data after all: compiled afresh next time too
         if not _new:
             atexit.register(_save)
-        _new[key] = parts
+        _new[key] = encoded
     return pattern
+
+
+def _key(source: str, flags: int) -> int:
+    data = f"{flags}\0{source}".encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) << 32 | zlib.adler32(data)
 
 
 def _parts(source: str, flags: int, pattern: re.Pattern[str]) -> tuple[Any, ...] | None:
@@ -75,7 +90,7 @@ def _sre() -> Any:
 
 def _file_name() -> str:
     sre = _sre()
-    return f"{sys.implementation.cache_tag}-{sre.MAGIC}-{sre.CODESIZE}.marshal"
+    return f"patterns-{sys.implementation.cache_tag}-{sre.MAGIC}-{sre.CODESIZE}.marshal"
 
 
 def _cache_file():
@@ -85,14 +100,14 @@ def _cache_file():
     return None if folder is None else folder / _file_name()
 
 
-def _known() -> dict[tuple[str, int], tuple[Any, ...]]:
+def _known() -> dict[int, bytes]:
     global _compiled
     if _compiled is None:
         _compiled = _read()
     return _compiled
 
 
-def _read() -> dict[tuple[str, int], tuple[Any, ...]]:
+def _read() -> dict[int, bytes]:
     try:
         path = _cache_file()
         stored = marshal.loads(path.read_bytes()) if path is not None else {}
@@ -109,12 +124,9 @@ def _save() -> None:
     path = _cache_file()
     if path is None:
         return
-    merged = {**_read(), **_new}
+    merged = {key: entry for key, entry in {**_read(), **_new}.items()
+              if isinstance(key, int) and isinstance(entry, bytes)}
     _new.clear()
     from .cache import write_entry
 
-    try:
-        content = marshal.dumps(merged)
-    except ValueError:
-        return  # not plain data after all: those patterns are simply compiled again next time
-    write_entry(path, content)
+    write_entry(path, marshal.dumps(merged))
