@@ -1,14 +1,40 @@
-"""What a batch killed part-way and run again must show: shared by the kill tests with and without
-worker processes."""
+"""Shared by the batch tests with and without worker processes: writing the input, running the
+command, and what a batch killed part-way and run again must show."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from drafter.cli import cli
 from drafter.files import TEMP_PREFIX
 from drafter.store import AuditLog
+
+from delivery_fixtures import generated_account
+
+
+def write_jsonl(path: Path, indexes) -> list[dict]:
+    accounts = [generated_account(i) for i in indexes]
+    path.write_text("".join(json.dumps(a) + "\n" for a in accounts))
+    return accounts
+
+
+def batch(*args: str):
+    return CliRunner().invoke(cli, ["batch", *args])
+
+
+def killable_batch(tmp_path: Path, count: int, jobs: int) -> tuple[Path, str, list[str]]:
+    """`count` accounts written out, and the `drafter batch` command (in its own process) that drafts
+    them with `jobs` workers: its output folder, audit log and command line."""
+    write_jsonl(tmp_path / "accounts.jsonl", range(count))
+    out, db = tmp_path / "out", str(tmp_path / "audit.db")
+    command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "accounts.jsonl"),
+               "--out", str(out), "--db", db, "--jobs", str(jobs)]
+    return out, db, command
 
 
 def check_resumed(out: Path, db: str, count: int, command: list[str], survived: dict[str, bytes]) -> None:

@@ -16,13 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from drafter.cli import cli
 from drafter.files import TEMP_PREFIX
 from drafter.store import AuditLog
 
-from batch_checks import check_resumed, check_whole
+from batch_checks import batch, check_resumed, check_whole, killable_batch, write_jsonl
 from delivery_fixtures import generated_account
 
 TIER_OF_INDEX = {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}  # generated_account: index % 5 decides the tier
@@ -36,16 +34,6 @@ def write_folder(folder: Path, indexes) -> list[dict]:
         (folder / f"account-{index:05d}.json").write_text(json.dumps(data, indent=1))
         accounts.append(data)
     return accounts
-
-
-def write_jsonl(path: Path, indexes) -> list[dict]:
-    accounts = [generated_account(i) for i in indexes]
-    path.write_text("".join(json.dumps(a) + "\n" for a in accounts))
-    return accounts
-
-
-def batch(*args: str):
-    return CliRunner().invoke(cli, ["batch", *args])
 
 
 def expected_buckets(accounts: list[dict]) -> dict[int, dict]:
@@ -227,11 +215,8 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 def test_kill_9_in_the_middle_then_resume_loses_and_duplicates_nothing(tmp_path):
     count = 600
-    write_jsonl(tmp_path / "accounts.jsonl", range(count))
-    out, db = tmp_path / "out", str(tmp_path / "audit.db")
     # drafting in process; test_batch_jobs.py kills a batch with worker processes
-    command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "accounts.jsonl"),
-               "--out", str(out), "--db", db, "--jobs", "1"]
+    out, db, command = killable_batch(tmp_path, count, jobs=1)
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while len(list(out.glob("customer-*.json"))) < 40:

@@ -12,28 +12,18 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import drafter.batch
 import drafter.compose
 from drafter.batch import plan_batch, run_batch, summarize
-from drafter.cli import cli
 from drafter.errors import DeliveryError, DrafterError, InputError
 from drafter.files import TEMP_PREFIX
 from drafter.store import AuditLog
 
-from batch_checks import check_resumed, check_whole
+from batch_checks import batch, check_resumed, check_whole, killable_batch, write_jsonl
 from delivery_fixtures import generated_account
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes are forked")
-
-
-def write_jsonl(path: Path, indexes) -> None:
-    path.write_text("".join(json.dumps(generated_account(i)) + "\n" for i in indexes))
-
-
-def batch(*args: str):
-    return CliRunner().invoke(cli, ["batch", *args])
 
 
 def logged_rows(db: Path) -> list[dict]:
@@ -216,10 +206,7 @@ def gone_soon(pids: set[int]) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_kill_9_with_workers_takes_them_down_and_resume_loses_and_duplicates_nothing(tmp_path):
     count = 900
-    write_jsonl(tmp_path / "accounts.jsonl", range(count))
-    out, db = tmp_path / "out", str(tmp_path / "audit.db")
-    command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "accounts.jsonl"),
-               "--out", str(out), "--db", db, "--jobs", "2"]
+    out, db, command = killable_batch(tmp_path, count, jobs=2)
     victim = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers = wait_until_records(out, victim, 300)
     assert len(workers) == 2
@@ -237,10 +224,7 @@ def test_kill_9_with_workers_takes_them_down_and_resume_loses_and_duplicates_not
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_stops_the_workers_quietly_and_resume_finishes_the_batch(tmp_path):
     count = 900
-    write_jsonl(tmp_path / "accounts.jsonl", range(count))
-    out, db = tmp_path / "out", str(tmp_path / "audit.db")
-    command = [sys.executable, "-m", "drafter", "batch", str(tmp_path / "accounts.jsonl"),
-               "--out", str(out), "--db", db, "--jobs", "2"]
+    out, db, command = killable_batch(tmp_path, count, jobs=2)
     victim = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               start_new_session=True)
     workers = wait_until_records(out, victim, 100)
