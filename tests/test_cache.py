@@ -24,6 +24,14 @@ def cache_dir(tmp_path, monkeypatch):
     offline.template_environment.cache_clear()
 
 
+@pytest.fixture
+def house_pack(tmp_path):
+    """A pack that extends default (so it is two files to read) and changes one offer."""
+    path = tmp_path / "house.yaml"
+    path.write_text(PACK)
+    return path
+
+
 def load_fresh(path):
     policy._load_cached.cache_clear()
     return load_policy(path)
@@ -40,18 +48,16 @@ def no_yaml(monkeypatch):
     forbid(monkeypatch, "_parse_yaml", "YAML was parsed")
 
 
-def test_a_cached_pack_loads_without_parsing_yaml_and_equals_the_parsed_one(cache_dir, tmp_path, monkeypatch):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_a_cached_pack_loads_without_parsing_yaml_and_equals_the_parsed_one(cache_dir, monkeypatch, house_pack):
+    path = house_pack
     parsed = load_fresh(path)
     assert len(list((cache_dir / "packs").glob("*.json"))) == 2  # the pack and the default it extends
     no_yaml(monkeypatch)
     assert load_fresh(path) == parsed and parsed.offers.max_plan_months == 4
 
 
-def test_an_edited_pack_is_read_afresh(cache_dir, tmp_path):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_an_edited_pack_is_read_afresh(cache_dir, house_pack):
+    path = house_pack
     assert load_fresh(path).offers.max_plan_months == 4
     path.write_text(PACK.replace("4", "5"))
     assert load_fresh(path).offers.max_plan_months == 5
@@ -80,21 +86,19 @@ def test_data_json_cannot_hold_is_not_cached(cache_dir, tmp_path):
     assert not (cache_dir / "packs").exists()
 
 
-def test_off_writes_nothing(tmp_path, monkeypatch):
+def test_off_writes_nothing(monkeypatch, house_pack):
     monkeypatch.setenv("DRAFTER_CACHE_DIR", "off")
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+    path = house_pack
     assert cache.cache_dir("packs") is None
     assert load_fresh(path).offers.max_plan_months == 4
     assert cache.template_bytecode_cache("x") is None
 
 
-def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch, account_factory):
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch, account_factory, house_pack):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("DRAFTER_CACHE_DIR", str(blocker))
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+    path = house_pack
     assert load_fresh(path).offers.max_plan_months == 4
     offline.template_environment.cache_clear()
     account = account_factory(days_past_due=40)
@@ -143,9 +147,8 @@ def no_validation(monkeypatch):
     forbid(monkeypatch, "_validate", "the pack was validated")
 
 
-def test_a_validated_pack_is_read_back_without_validating_it_again(cache_dir, tmp_path, monkeypatch):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_a_validated_pack_is_read_back_without_validating_it_again(cache_dir, tmp_path, monkeypatch, house_pack):
+    path = house_pack
     first = load_fresh(path)
     assert len(list((cache_dir / "policies").glob("*.pickle"))) == 1
     copy = tmp_path / "copy.yaml"
@@ -156,11 +159,10 @@ def test_a_validated_pack_is_read_back_without_validating_it_again(cache_dir, tm
     assert (first.source, again.source) == (str(path), str(copy))  # where this load found it
 
 
-def test_a_pack_validated_by_other_code_is_validated_again(cache_dir, tmp_path, monkeypatch):
+def test_a_pack_validated_by_other_code_is_validated_again(cache_dir, monkeypatch, house_pack):
     import pydantic
 
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+    path = house_pack
     load_fresh(path)
     monkeypatch.setattr(pydantic, "VERSION", "0.0.1")
     calls = []
@@ -171,18 +173,16 @@ def test_a_pack_validated_by_other_code_is_validated_again(cache_dir, tmp_path, 
 
 @pytest.mark.parametrize("damage", [lambda blob: blob[:30], lambda blob: b"not a pickle",
                                     lambda blob: __import__("pickle").dumps({"name": "not a Policy"})])
-def test_a_damaged_policy_entry_is_validated_afresh(cache_dir, tmp_path, damage):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_a_damaged_policy_entry_is_validated_afresh(cache_dir, damage, house_pack):
+    path = house_pack
     first = load_fresh(path)
     for entry in (cache_dir / "policies").glob("*.pickle"):
         entry.write_bytes(damage(entry.read_bytes()))
     assert load_fresh(path) == first
 
 
-def test_an_edited_pack_is_validated_afresh(cache_dir, tmp_path):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_an_edited_pack_is_validated_afresh(cache_dir, house_pack):
+    path = house_pack
     load_fresh(path)
     path.write_text(PACK.replace("4", "40"))
     assert load_fresh(path).offers.max_plan_months == 40
@@ -192,9 +192,8 @@ def test_an_edited_pack_is_validated_afresh(cache_dir, tmp_path):
     assert (error.value.field, error.value.line) == ("offers.max_plan_months", 4)
 
 
-def test_a_loaded_packs_json_data_is_its_dump_whether_validated_or_read_back(cache_dir, tmp_path):
-    path = tmp_path / "house.yaml"
-    path.write_text(PACK)
+def test_a_loaded_packs_json_data_is_its_dump_whether_validated_or_read_back(cache_dir, house_pack):
+    path = house_pack
     for _ in range(2):  # validated, then read back from the cache
         pack = load_fresh(path)
         assert policy.policy_json(pack) == pack.model_dump(mode="json", exclude={"source"})
