@@ -224,10 +224,6 @@ _SCALE = r"(?:\s?(?P<scale>[kKmM]\b|thousand\b|million\b))?"
 _SYMBOL = r"US\$|CA\$|A\$|NZ\$|[$€£¥]"
 _CODES = r"USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|MXN|INR|SGD|HKD|ZAR|PLN|CZK"
 _WORDS = r"dollars?|euros?|pounds?(?:\s+sterling)?|bucks"
-_AMOUNT_AFTER_SIGN = [  # read from the currency sign or code just before a number
-    lazy_pattern(rf"(?P<cur>{_SYMBOL})\s?(?P<num>{_NUM}){_SCALE}"),
-    lazy_pattern(rf"(?P<cur>{_CODES})\s?(?P<num>{_NUM}){_SCALE}"),
-]
 _AMOUNT_AT_NUMBER = [  # tried at a number with nothing but a boundary before it
     lazy_pattern(rf"(?<![\w.,])(?P<num>{_NUM}){_SCALE}\s?(?P<cur>{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)",
                re.I),
@@ -281,7 +277,12 @@ _FACT_KINDS = [
     # "Oct 5", "October 5": the space before the number is tested first, which rules most numbers out
     ("month_day", rf"(?<=\ .)(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"),
     ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
-    ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"),
+    # after a currency sign or code (one space allowed): read on to the end of the amount, as
+    # `(?P<cur>{_SYMBOL}|{_CODES})\s?(?P<num>{_NUM}){_SCALE}` reads it from the sign, so the reader
+    # has nothing left to match
+    ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"
+               r"(?P<signed_rest>\d{0,2}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?)"
+               r"(?-i:(?:\s?(?P<signed_scale>[kKmM]\b|thousand\b|million\b))?)"),
     ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
     ("thousands", r"(?<![\w.,$€£].)[0-9]*(?:\.[0-9]{1,2})?k\b"),
     ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]{0,2}(?:\.[0-9]{3})+[.,][0-9]{2}"
@@ -458,7 +459,7 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
                 position = busy[next_busy][1]
                 continue
         kind = match.lastgroup
-        end = readers[kind](text, start, as_of, found) or _later_kinds(text, start, kind, as_of, found)
+        end = readers[kind](text, match, as_of, found) or _later_kinds(text, start, kind, as_of, found)
         position = end or start + 1
 
 
@@ -470,33 +471,44 @@ def _later_kinds(text: str, start: int, kind: str, as_of: date, found: Mentions)
         if match is None:
             return None
         kind = match.lastgroup
-        end = _READERS[kind](text, start, as_of, found)
+        end = _READERS[kind](text, match, as_of, found)
         if end:
             return end
     return None
 
 
 def _read_date(index: int):
-    def read(text: str, start: int, as_of: date, found: Mentions) -> int | None:
-        return _add_date(_DATE_AT_NUMBER[index].match(text, start), text, as_of, found)
+    def read(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+        return _add_date(_DATE_AT_NUMBER[index].match(text, fact.start()), text, as_of, found)
     return read
 
 
 _MONTH_STARTS = frozenset(name[:3] for name in _MONTHS)
 
 
-def _read_month_day(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+def _read_month_day(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+    start = fact.start()
     window = max(0, start - 12)
     before = text[window:start].rstrip().removesuffix(".")
-    word = before.rsplit(None, 1)[-1].lstrip("([{\"'") if before.strip() else ""
+    word = before.rsplit(None, 1)[-1].lstrip("([{\"'") if before else ""
     if not (word.isalpha() and word[:3].lower() in _MONTH_STARTS):  # the usual case: no month before
         return None
-    return _add_date(_MONTH_FIRST.match(text, window + before.rfind(word)), text, as_of, found)
+    return _add_date(_MONTH_FIRST.match(text, window + len(before) - len(word)), text, as_of, found)
 
 
-def _read_days(text: str, start: int, as_of: date, found: Mentions) -> int | None:
+# The last letters of the qualifiers and of "by", and every letter re.IGNORECASE matches to them: the
+# tails below can only end (before their spaces) in one of these.
+_TAIL_LAST_LETTERS = frozenset("nNrRyYtTdDoO")
+
+
+def _read_days(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+    start = fact.start()
+    window = max(0, start - 32)
+    before = text[window:start]
+    # both tails end in a qualifier or "by" and then spaces: most numbers have neither before them
+    tailed = before[-1:].isspace() and before.rstrip()[-1:] in _TAIL_LAST_LETTERS
     for tail, pattern in ((_QUALIFIER_TAIL, _DAYS_OVERDUE), (_OVERDUE_BY_TAIL, _OVERDUE_BY)):
-        qualifier = tail.search(text, max(0, start - 32), start)
+        qualifier = tail.search(text, window, start) if tailed else None
         match = pattern.match(text, qualifier.start() if qualifier else start)
         if match and match.start("days") == start:
             found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
@@ -505,20 +517,37 @@ def _read_days(text: str, start: int, as_of: date, found: Mentions) -> int | Non
     return None
 
 
-def _read_signed(text: str, start: int, as_of: date, found: Mentions) -> int | None:
-    sign = start - 2 if text[start - 1].isspace() else start - 1  # one space is allowed: "$ 8,500"
-    if text[sign] in "$€£¥":
-        pattern, begin = _AMOUNT_AFTER_SIGN[0], sign
+_SIGNS = frozenset("$€£¥")
+_SIGNED_READ: dict[str, tuple[Decimal, str | None, Decimal] | None] = {}  # an amount as written -> its reading
+
+
+def _read_signed(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+    """The amount the scan read from the digit after a currency sign or code (one space is allowed:
+    "$ 8,500"); it starts at the sign, or at the "US" of "US$"."""
+    start, end = fact.span()
+    sign = start - 2 if text[start - 1].isspace() else start - 1
+    if text[sign] in _SIGNS:
+        begin = sign
         if text[sign] == "$":  # US$, CA$, NZ$, A$
             begin -= 2 if text[sign - 2:sign] in ("US", "CA", "NZ") else text[sign - 1:sign] == "A"
     else:  # a currency code: USD 8,500
-        pattern, begin = _AMOUNT_AFTER_SIGN[1], sign - 2
-    return _add_amount(pattern.match(text, begin), found)
+        begin = sign - 2
+    written = text[begin:end]
+    read = _SIGNED_READ.get(written, _PARSED)
+    if read is _PARSED:
+        if len(_SIGNED_READ) > 4096:
+            _SIGNED_READ.clear()
+        read = _SIGNED_READ[written] = _amount_value(text[start:fact.end("signed_rest")], fact.group("signed_scale"),
+                                                     text[begin:sign + 1])
+    if not read:
+        return None
+    found.amounts.append(Amount(begin, end, *read))
+    return end
 
 
 def _read_amount(index: int):
-    def read(text: str, start: int, as_of: date, found: Mentions) -> int | None:
-        return _add_amount(_AMOUNT_AT_NUMBER[index].match(text, start), found)
+    def read(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+        return _add_amount(_AMOUNT_AT_NUMBER[index].match(text, fact.start()), found)
     return read
 
 
@@ -553,7 +582,8 @@ def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
         return None
     read = _reading(match, None)
     if read is _PARSED:
-        read = _remember(match, None, _amount_value(match))
+        groups = match.groupdict()
+        read = _remember(match, None, _amount_value(groups["num"], groups.get("scale"), groups.get("cur")))
     if not read:
         return None
     start, end = match.span()
@@ -561,18 +591,18 @@ def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
     return end
 
 
-def _amount_value(match: re.Match[str]) -> tuple[Decimal, str | None, Decimal] | None:
-    """(value, currency, precision) of an amount as written."""
-    number = parse_number(match.group("num"))
+def _amount_value(number_text: str, scale: str | None, currency_text: str | None
+                  ) -> tuple[Decimal, str | None, Decimal] | None:
+    """(value, currency, precision) of an amount as written: its number, scale word and currency."""
+    number = parse_number(number_text)
     if number is None:
         return None
-    groups = match.groupdict()
-    scale = _scale(groups.get("scale"))
-    currency_text = (groups.get("cur") or "").strip()
+    factor = _scale(scale)
+    currency_text = (currency_text or "").strip()
     currency = _CURRENCY_OF.get(currency_text.lower(), currency_text.upper() or None)
     exponent = number.as_tuple().exponent
-    precision = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0) * scale
-    return number * scale, currency, precision
+    precision = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0) * factor
+    return number * factor, currency, precision
 
 
 def _names(text: str, found: Mentions) -> None:

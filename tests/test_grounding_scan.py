@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +70,38 @@ def test_generated_texts_full_of_awkward_writings_are_read_without_error(seed):
         found = extract(text, AS_OF, FACTS.invoice_pattern)
         facts += len(found.amounts) + len(found.dates)
     assert facts > 1000  # the texts are full of facts, not just words
+
+
+# An amount after its currency sign or code, read the plain way: from the sign.
+AFTER_SIGN = re.compile(rf"(?P<cur>{grounding._SYMBOL}|{grounding._CODES})\s?(?P<num>{grounding._NUM})"
+                        rf"{grounding._SCALE}")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_amount_after_a_sign_is_read_as_it_reads_from_the_sign(seed):
+    signed = 0
+    for text in generated_texts(seed, 400):
+        for amount in extract(text, AS_OF, FACTS.invoice_pattern).amounts:
+            if text[amount.start].isdigit():
+                continue  # the currency follows the number, or there is none
+            plain = AFTER_SIGN.match(text, amount.start)
+            assert plain and plain.end() == amount.end, (text, amount)
+            number = grounding.parse_number(plain["num"]) * (1000 if plain["scale"] in ("k", "K", "thousand") else
+                                                             1_000_000 if plain["scale"] else 1)
+            assert number == amount.value, (text, amount)
+            signed += 1
+    assert signed > 300
+
+
+@pytest.mark.parametrize("qualifier", ["more than", "over", "nearly", "almost", "about", "around", "roughly",
+                                       "at least", "close to"])
+@pytest.mark.parametrize("spacing", [" ", "\t", "\n ", "\u00a0"])
+def test_a_qualifier_before_days_overdue_is_read_in_any_case_and_spacing(qualifier, spacing):
+    for written in (qualifier, qualifier.upper(), qualifier.title()):
+        for text, excerpt in ((f"It is now {written}{spacing}53 days past due.", f"{written}{spacing}53 days past due"),
+                              (f"It is overdue by {written}{spacing}53 days.", f"overdue by {written}{spacing}53 days")):
+            [mention] = extract(text, AS_OF, FACTS.invoice_pattern).of_kind("days_overdue")
+            assert (mention.value, mention.qualifier, text[mention.start:mention.end]) == ("53", qualifier, excerpt)
 
 
 def test_a_month_in_brackets_is_still_a_date():
