@@ -268,16 +268,32 @@ _WORDS_BY_KEY = {**_TRIGGERS, _DATE_KEY: _DATE_WORDS}
 
 
 @functools.lru_cache(maxsize=None)
+def _keys_by_word() -> dict[str, frozenset[str]]:
+    """For each trigger word the keys it lets through: its own, and those of the shorter trigger
+    words it starts with (a finder reports the longest word at a position; they occur there too)."""
+    words = {word for triggers in _WORDS_BY_KEY.values() for word in triggers}
+    return {word: frozenset(key for key, triggers in _WORDS_BY_KEY.items()
+                            if any(word.startswith(t) for t in triggers)) for word in words}
+
+
+@functools.lru_cache(maxsize=None)
 def _trigger_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
     """One pattern that finds, at every position of a text, the longest trigger word starting there,
-    and for each trigger word the keys it lets through: its own, and those of the shorter trigger
-    words it starts with (they occur at the same position)."""
-    words = {word for triggers in _WORDS_BY_KEY.values() for word in triggers}
-    keys_by_word = {word: frozenset(key for key, triggers in _WORDS_BY_KEY.items()
-                                    if any(word.startswith(t) for t in triggers)) for word in words}
+    and the keys each word lets through."""
+    keys_by_word = _keys_by_word()
     # a lookahead finds overlapping words ("sending" holds "send" and "end"); written as a trie,
     # the alternation checks each position in a few steps instead of one per word
-    return _regex.compile(f"(?=({_trie_pattern(words)}))"), keys_by_word
+    return _regex.compile(f"(?=({_trie_pattern(set(keys_by_word))}))"), keys_by_word
+
+
+@functools.lru_cache(maxsize=None)
+def _word_start_finder() -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    """`_trigger_finder` for the places where a word starts, in a text read with a space in front:
+    after each character that is not an ASCII letter, digit or underscore. That is every place
+    where a word starts and a few more (after an accented letter), and the pattern engine skips
+    the letters between them without trying the words there."""
+    keys_by_word = _keys_by_word()
+    return _regex.compile(f"[^a-z0-9_](?=({_trie_pattern(set(keys_by_word))}))"), keys_by_word
 
 
 def _trie_pattern(words: set[str]) -> str:
@@ -316,13 +332,26 @@ def _candidates(lowered: str) -> set[str]:
     return set().union(*map(keys_by_word.__getitem__, finder.findall(lowered)))
 
 
+def _keys_to_try(text: _Folded) -> set[str]:
+    """`_candidates`, with trigger words read only where a word starts when that loses no match.
+    Every pattern meets its trigger words at the start of a word (after a space, a hyphen and the
+    like), and a trigger of two words ("due to") has one space where the pattern allows any white
+    space: in a text whose only white space is single spaces, and that the patterns read in lower
+    case, a key whose words occur only inside other words ("end" in "sending") cannot match."""
+    lowered = text.lowered
+    if text.ignore_case or _texts_read < _FINDER_AFTER_TEXTS or "  " in lowered or not lowered.isprintable():
+        return _candidates(lowered)
+    finder, keys_by_word = _word_start_finder()
+    return set().union(*map(keys_by_word.__getitem__, finder.findall(" " + lowered)))
+
+
 def text_signals(text: str, customer_voice: bool = True) -> list[tuple[str, str]]:
     """Signals in free text as (signal id, the sentence that shows it), at most one per id.
 
     `customer_voice` says the text records the customer's own words; when it is False, signals that
     only count as the customer's commitment or explanation (a payment date, a reason) are skipped."""
     folded = _fold(text)
-    return _signals_in(folded, customer_voice, _candidates(folded.lowered))
+    return _signals_in(folded, customer_voice, _keys_to_try(folded))
 
 
 def _signals_in(text: _Folded, customer_voice: bool, candidates: set[str]) -> list[tuple[str, str]]:
@@ -362,7 +391,7 @@ def _may_name_a_date(text: _Folded, candidates: set[str]) -> bool:
 def text_cues(text: str) -> set[str]:
     """Context cues in free text that are not signals: "temporary_issue", "vague_promise"."""
     folded = _fold(text)
-    return _cues_in(folded, _candidates(folded.lowered))
+    return _cues_in(folded, _keys_to_try(folded))
 
 
 def _cues_in(text: _Folded, candidates: set[str]) -> set[str]:
@@ -502,7 +531,7 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
     notes = account.notes
     for index in reversed(range(len(notes))):
         text = _fold(notes[index])
-        candidates = _candidates(text.lowered)
+        candidates = _keys_to_try(text)
         cues |= _cues_in(text, candidates)
         for signal_id, excerpt in _signals_in(text, True, candidates - found):
             found.add(signal_id)
@@ -515,7 +544,7 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
         if not comm.summary or not since <= comm.date <= as_of:
             continue
         text = _fold(comm.summary)
-        candidates = _candidates(text.lowered)
+        candidates = _keys_to_try(text)
         voice = is_customer_voice(comm)
         if voice:
             cues |= _cues_in(text, candidates)
