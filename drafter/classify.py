@@ -105,7 +105,7 @@ PAY_WORDS = (
     r"(?:pay|pays|paid|paying|payment|payments|remit|remits|remitted|remittance|settle|settled|settlement|"
     r"clear|cleared|resolve|resolved|funds|wire|transfer|balance|amount|cheque|check|ach|"
     r"respond|response|reply|hear|contact|call|confirm|confirmation|arrange|sign|signed|submit|send|"
-    r"bring|brought|receive|received|outstanding|overdue|arrears)"
+    r"bring|brought|receive|received|outstanding|overdue|arrears|satisf(?:y|ies|ied))"
 )
 NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|forty[- ]?eight|seventy[- ]?two|a|an|a couple of|a few)"
 WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri)"
@@ -177,7 +177,8 @@ class _Rule:
     kind "act": an agent does something (the customer as the agent does not count);
     "noun": a mention of a remedy (also checked for a negation after it and for cancellation);
     "inverted": the negation is part of the threat ("we can no longer ship");
-    "plain": a fixed expression.
+    "plain": a fixed expression;
+    "dated": a fixed expression kept only beside a statement of another category in its sentence.
     """
 
     __slots__ = ("category", "source", "kind", "requires", "compiled", "required")
@@ -270,10 +271,10 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"supplying", r"servicing", r"delivering", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"(?:dispatch|despatch)(?:es)?(?! (?:team|note|notes|date|dates|details|confirmation|address|centre|center|area|times?))", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
 _rule("suspension", rf"(?P<act>{SUSPEND_ACT})(?! (?:billing|charging|invoicing|the (?:billing|charges|invoices?))\b){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(5)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:switch|switches|go|goes|turn|turns) (?:to )?(?:read-only|read only|view-only|view only)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(7)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:switch|switches|go|goes|turn|turns) (?:to )?(?:read-only|read only|view-only|view only)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold|on (?:ice|pause|stop))")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
@@ -299,8 +300,13 @@ _rule("suspension", r"\b(?P<act>(?:won't|will not|can't|cannot|shan't) be (?:ros
 _rule("suspension", r"(?P<act>pull\w*|withdraw\w*|remov\w*|tak(?:e|es|ing)) (?:all )?(?:of )?(?:our |the )?(?:\w+ )?(?P<obj>staff|workers|crews?|temps|nurses|people|team|labou?r|labourers|operatives|carers|guards|security|cleaners|drivers|engineers|pickers|packers|fitters|installers|technicians|contractors|operators|riggers|electricians|plumbers) (?:from|off|out of) (?:your|the)\b", requires=("from", "off", "out of"))
 _rule("suspension", r"(?P<act>(?:whether|if) (?:they|we|i) should (?:carry on|keep|continue|still be) \w+ing) (?:your )?(?:orders|goods|stock|deliveries|shipments)\b", "plain", requires=("should",))
 _rule("suspension", r"(?P<act>(?:hate|shame|pity)\b[^.!?]{0,60}\b(?:log ?in|sign in|log on)\b[^.!?]{0,30}\bfind (?:nothing|it (?:gone|empty|locked)|no access))", "plain", requires=("find",))
-_rule("suspension", r"(?P<act>(?:hate|shame|pity|wouldn't want|would not want)\b[^.!?]{0,50}?\b(?:can't|cannot|couldn't|unable to|no longer able to) (?:log ?in|sign in|access|order|place orders|get (?:deliveries|stock|parts)))", "plain")
+_rule("suspension", r"(?P<act>(?:hate|shame|pity|wouldn't want|would not want)\b[^.!?]{0,80}?\b(?:can't|cannot|couldn't|unable to|no longer able to) (?:log ?in|sign in|access|order|place orders|get (?:deliveries|stock|parts)))", "plain")
 _rule("suspension", r"(?P<act>cash[- ](?:before|ahead of|prior to|with)[- ](?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
+# The consequence told by what the reader finds: "turn up one morning and find nothing loaded",
+# "a platform is of little use once nobody can log in".
+_rule("suspension", rf"(?P<act>(?:turn|turns|come|comes|arrive|arrives|show|shows|log|logs|try|tries|open|opens)\b{_gap(10)}(?:find|finds|discover|discovers)\b[^.!?]{{0,30}}?\b(?:nothing (?:loaded|there|waiting|on the (?:truck|shelf|dock))|(?:can't|cannot|can no longer|unable to|won't let (?:them|you|him|her|anyone)|no longer able to) (?:log ?in|sign ?in|access|order|get in)|(?:it|everything|the (?:\w+ )?(?:system|account|portal|platform|software|app|workspace|dashboard)) (?:locked|gone|switched off|shut|offline|dark|empty)|no (?:access|stock|goods|deliveries)))", "plain")
+_rule("suspension", r"(?P<act>(?:(?<=little\s)|(?<=no\s)|(?<=much\s))use|stops? being (?:useful|usable|much use))\b[^.!?]{0,60}?\b(?:once|when|if) (?:nobody|no one|none of (?:you|your \w+|them))\b[^.!?]{0,30}?\b(?:can|could|is able to|are able to) (?:log ?in|sign ?in|access|use)\b", "plain")
+_rule("suspension", r"(?P<act>(?<=no\s)(?:payment|pay|money|cash),? no (?:more )?(?:deliveries|delivery|supply|service|orders|goods|stock|access|shipments))\b", "plain")
 _rule("suspension", rf"(?P<act>(?:shame|pity) if|hate for)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly|found (?:itself|themselves)|ended up|slipped)\b")
 _rule("suspension", rf"(?P<act>move|moving|moved|switch|switching|convert|converting|change|changing)\b{_gap(3)}(?P<obj>(?:cash in advance|cash on delivery|c\.?o\.?d\.?|prepay(?:ment)?|pre-pay(?:ment)?|payment in advance|pro-?forma)(?: terms| basis| only| invoicing)?)")
 
@@ -321,6 +327,9 @@ _rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
 _rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep|from|point|by|slot|window|date|time|address))")
 _rule("collections_agency", rf"(?P<act>{_verbs('hand', 'refer', 'pass', 'assign', 'transfer', 'send', 'forward')}|sent|turn(?:s|ed|ing)? over)\b{_gap(4)}to (?:\w+ ){{1,2}}(?P<obj>collections|recovery)\b(?! (?:team|teams|department|dept|process|queue|desk|manager))")
 _rule("collections_agency", r"(?P<obj>(?:debt|account|balance|receivable|invoice)s?) (?:has|have|had|will|is|was|were|'s) (?:been |be |being )?(?P<act>sold|purchased|bought)\b")
+# Described by how they are paid: "someone who only gets paid when you do", "a commission on what they recover".
+_rule("collections_agency", r"(?P<act>(?:only )?gets? paid (?:only )?(?:when|if|once) you (?:do|pay)|(?:commission|(?<=a\s)(?:percentage|cut|share)) (?:on|of) (?:what|whatever|anything|everything|the money) (?:they|he|she) (?:recover|collect|get back|bring in))\b", "plain")
+_rule("collections_agency", r"(?P<act>(?:won't|will not|wouldn't|doesn't|does not) (?:work for us|be (?:from us|on our payroll|one of (?:ours|us))|come from us))\b(?=[^.!?]{0,60}\b(?:someone|somebody|they|it'll|it will|an? (?:firm|agency|company|collector)|people))", "plain")
 _rule("collections_agency", rf"(?P<act>sell|sells|sold|selling|assign|assigning|assigned)\b{_gap(2)}(?P<obj>(?:the |this |your )?(?:debt|account|balance|receivable|invoice)s?)\b(?! (?:manager|team))")
 
 # ---- legal_action --------------------------------------------------------
@@ -333,7 +342,7 @@ LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
     r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|magistrates|civil|circuit|superior|local|high|supreme|sheriff|federal|commercial) court", r"statement of claim", r"adjudication (?:application|claim|proceedings)", r"(?:ask|asks|asking|apply|applying|petition\w*) (?:to )?(?:a|the) (?:judge|court|magistrate)",
     r"(?:obtain|enter|secure|seek|get)(?: a)? (?:court )?judge?ment", r"(?:court |default |money )?judge?ments? against", r"(?:court|default) judge?ments?",
-    r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing) (?:a )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))",
+    r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing|issue|issues|issued|issuing|lodge|lodges|lodged|lodging) (?:a |our |the |an |formal )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))", r"charging orders?", r"attachment of earnings", r"third[- ]party debt orders?",
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
     r"notice of intent to lien", r"bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
@@ -369,12 +378,14 @@ CREDIT_HARM = r"(?:go(?:es|ing)? (?:on|onto|into)|(?:added|placed|put|noted|reco
 _rule_each("credit_reporting", "obj", BUREAU, "noun", r"\b(?! (?:integration|api|lookup|look-up|check|search|pull|data feed|login|account number))")
 _rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
+_rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}|(?:business|company|trade) (?:report|file)s?)\b{_gap(6)}(?P<act>(?:will|'ll|is going to|are going to|would) (?:\w+ )?(?:see|find|read|show|learn)) (?:exactly |precisely |clearly )?(?:how (?:this|the|your)|this (?:debt|arrears|invoice|balance|account)|the (?:debt|arrears|unpaid|late|overdue)|about (?:this|the debt|the arrears))")
+_rule("credit_reporting", rf"(?P<act>(?:read|reading|see|seeing|find|finding|learn|learning) about (?:this|it|the debt|the arrears)) on your (?P<obj>{CREDIT_RECORD}|(?:business|company|trade) (?:report|file))")
 _rule("credit_reporting", r"(?P<act>(?:report|reported|reporting|list|listed|flag|flagged|record|recorded|mark|marked)\w*)\b.{0,40}?\bas (?P<obj>delinquent|seriously delinquent|in default|a bad debt|non-?paying)", "plain")
 _rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|registered|on your file)|entr(?:y|ies) on your (?:credit |business )?file)", "noun")
 _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit |trade |payment )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
 
 # ---- personal_guarantee --------------------------------------------------
-_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)(?! (?:(?:the|that|a|an|your|our|its) )?(?:\w+ )?(?:delivery|slot|dates?|times?|quality|service|installation|turnaround|price|stock|availability|workmanship|results?|arrival|dispatch|shipment|order|launch|deadline)\b)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets))\b", "noun")
+_rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)(?! (?:(?:the|that|a|an|your|our|its) )?(?:\w+ )?(?:delivery|slot|dates?|times?|quality|service|installation|turnaround|price|stock|availability|workmanship|results?|arrival|dispatch|shipment|order|launch|deadline)\b)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets|savings|property|wealth|estate))\b", "noun")
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature)|(?:signed|made out|written|taken out) in your (?:own )?name)")
 _rule("personal_guarantee", r"(?P<act>your (?:own )?(?:name|signature)) (?:is|was|'s|sits|appears) (?:on|under) (?:that|the|this|your) (?P<obj>guarant(?:ee|y))\b")
@@ -385,6 +396,10 @@ _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b(?: (?:that|which))? (?
 _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pursuing|seek|seeking|recover|recovering|collect|collecting|come after|coming after|proceed|proceeding|enforce|enforcing|turn|turning|go after|going after)\b{_gap(4)}(?P<obj>(?:you|your \w+|the owners?|the principals?|the directors?|him|her|them) (?:personally|individually))", requires=("personally", "individually"))
 _rule("personal_guarantee", rf"(?P<act>cover\w*|pay\w*|settl\w*|meet|make good|fund\w*)\b{_gap(4)}(?P<obj>out of (?:his|her|their|your) (?:own )?pockets?)", requires=("pocket",))
 _rule("personal_guarantee", r"(?P<act>(?:he|she|you|they|mr\.? \w+|mrs\.? \w+|ms\.? \w+|your (?:director|owner|md|ceo|principal|founder)s?) (?:personally )?signed) (?:the|a|that|this|his|her|your) (?:personal )?(?P<obj>guarant(?:ee|y))\b", requires=("guarant",))
+# The guarantee in other words: "put his own name behind this account", "stand behind the company's debts".
+_rule("personal_guarantee", r"(?P<act>put|puts|putting|placed|back|backs|backed|backing|secur\w*|underwr\w*|guarantee\w*) (?:\w+ ){0,3}?(?:with |behind (?:this|the|your) (?:account|debt|credit|facility) with )?(?P<obj>(?:his|her|your|their) own (?:name|money|assets|signature|funds|home|house))(?: behind| on the line| against)?\b(?! forward)")
+_rule("personal_guarantee", r"(?P<act>stand|stands|stood|standing) behind (?:the |your |his |her |their |its )?(?:company's |business's |firm's |own )?(?P<obj>debts|liabilities|borrowings?|obligations|credit account)\b")
+_rule("personal_guarantee", r"(?P<obj>your (?:own |personal |private |family )(?:assets|house|home|savings|property|wealth|bank accounts?))\b(?=\W+(?:\w+\W+){0,2}?(?:is|are|isn't|aren't|is not|are not)\W+(?:\w+\W+)?(?:on the table|part of (?:this|the)|in (?:play|scope|the frame|the picture)|at (?:risk|stake)|exposed|next))", "noun")
 _rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
 
 # ---- repossession --------------------------------------------------------
@@ -415,7 +430,7 @@ _rule("repossession", rf"(?P<act>{REPO_ACT})\b{_gap(4)}(?:all |any |the |our |yo
 _rule("repossession", rf"(?P<obj>{REPO_OBJ})\b{_gap(4)}(?:{BE} |will |'ll )(?:\w+ )?(?P<act>repossessed|reclaimed|recovered|retrieved|taken (?:back|away)|picked up|collected|removed|pulled(?: back)?|hauled (?:away|off)|carted (?:away|off)|clawed back|lifted (?:from|off)|loaded (?:up|onto)|towed|seized|recalled|demobili[sz]ed)\b")
 _rule("repossession", rf"(?P<act>repossession|repo (?:crew|team|truck|agent)|recovery (?:crew|team)|retrieval|pick-?up|removal|recovery|seizure|collection) of (?:the |our |your |all |any )*(?:\w+ )?(?P<obj>{REPO_OBJ})\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|recovery|pick-?up|removal|seizure)\b", "noun")
-_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away)\b")
+_rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away|home)\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought|take|taking|took|carry|carrying|cart|carting|haul|hauling)(?= \w+ (?:home|back|away))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
 _rule("repossession", r"(?P<act>load(?:s|ed|ing)? (?:them|it|everything|the \w+) back (?:on|onto|into) (?:the |our )?(?:truck|lorry|trailer|low-?loader|ute|van))\b", "plain")
@@ -457,21 +472,27 @@ LATE_FEE = _alt(
     r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
-FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift\w*|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
+FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift(?:ed|ing)|lifts? (?:the |this |that |your |our |any )?(?:\w+ )?(?:holds?|blocks?|freezes?|suspensions?|stops?|fees?|charges?|liens?|restrictions?|interest|penalt(?:y|ies))|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
       "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|(?<=\s)from you|reach(?:es|ed)? us|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
       requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
-_rule("deadline", rf"(?P<act>(?:remains?|is still|are still|still(?: be)?) (?:unpaid|outstanding|open|overdue)|(?:has|have)(?: not|n't) (?:yet )?been (?:paid|received|cleared|settled)) (?:after|on|by|beyond|past|as of|at close of business on) (?P<time>{DATE})\b", "plain")
-_rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
-_rule("deadline", r"(?P<act>need (?:that|the|this|your) payment) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
+_rule("deadline", rf"(?P<act>(?:remains?|is still|are still|still(?: be)?) (?:unpaid|outstanding|open|overdue)|(?:has|have)(?: not|n't) (?:yet )?been (?:paid|received|cleared|settled)) (?P<time>(?:after|on|by|beyond|past|as of|at close of business on|at) {DATE}|(?:after|beyond|within) {NUMBER} (?:more |further )?(?:business |working |calendar )?days?)\b", "plain")
+_rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|clears|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
+_rule("deadline", r"(?P<act>(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance)(?: (?:in|into) (?:our|the) (?:account|bank))?) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
+_rule("deadline", r"(?P<act>(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?)) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
+# A consequence dated and tied to non-payment ("your licences lapse on 30 June if the renewal is still unpaid"):
+# a deadline only beside the consequence itself (kind "dated": kept when the sentence asserts another category).
+_UNPAID_CONDITION = r"(?:if|should|in case) (?:\S+ ){0,10}?(?:(?:still|remains?|stays?|is|are) (?:unpaid|outstanding|open|overdue|owing|unsettled)|(?:\w*n't|not|never) (?:yet )?(?:been )?(?:paid|received|cleared|settled|brought up to date|satisfied))"
+_rule("deadline", rf"(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE}))\b[^.!?;]{{0,40}}?\b(?P<act>{_UNPAID_CONDITION})\b", "dated")
+_rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE}))\b", "dated")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -490,7 +511,7 @@ URGENCY = _alt(
     r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
     r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this", r"(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?) (?:today|now|immediately|this week)",
-    r"(?:straight |right )?to the top of (?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
+    r"(?:straight |right )?to the top of (?:(?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)|yours)", r"(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance) (?:today|tonight|right now|now)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)", r"pay (?:up )?now,? or\b",
 )
@@ -518,13 +539,15 @@ INSULT = _alt(
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
 SECOND_PERSON = _c(r"\b(?:(?:a|any) (?:business|company|firm|outfit) (?:that|which) (?:can't|cannot|doesn't|won't)|you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
+TALKING_DOWN = _c(r"\b(?:sink in|slowly|even a|how many times|small words)\b")  # aimed at the reader without naming them
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
 _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
 # ---- criminal_threat -----------------------------------------------------
 POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
-_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)){_gap(5)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad"))
-_rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>(?:take|takes|taking|took) an? (?:\w+ )?interest)")
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)|pass(?:es|ed|ing)?(?: on)?){_gap(12)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad", "fraud", "crime"))
+# The authorities as the ones who would act: "the fraud squad would take a different view of these orders".
+_rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad|economic crime unit|action fraud|serious fraud office|trading standards|prosecutors?)\b{_gap(4)}(?P<act>(?:take|takes|taking|took) (?:an?|the) (?:\w+ ){{0,3}}?(?:interest|view|look)|(?:see|view|treat) (?:it|this|that|these|those|them|things) (?:\w+ )?differently|make of)")
 _rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>involved)\b")
 _rule("criminal_threat", r"(?P<act>hear(?:ing)? from) (?P<obj>the (?:police|authorities|fraud squad|guards|gardaí|garda))\b")
 _rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?))\b", "plain")
@@ -585,7 +608,7 @@ _THIRD_PARTY_WORDS = (
     "trade", "everyone", "everybody", "public", "press", "news", "media", "local", "chamber", "bbb", "social",
     "linkedin", "twitter", "facebook", "instagram", "reddit", "glassdoor", "google", "yelp", "trustpilot", "online",
     "network", "mailing", "newsletter", "wholesal", "retail", "merchant", "trader", "dealer", "manufactur", "builder",
-    "sector", "market", "association",
+    "sector", "market", "association", "tenant", "resident", "occupant", "exhibitor",
 )
 THIRD_PARTY = _alt(
     r"(?:(?<=your\s)|(?<=other\s)|(?<=mutual\s)|(?<=shared\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
@@ -603,8 +626,13 @@ TELL = _alt(
     _verb("mention"), _verb("expose"), _verb("name"), _verb("list"), r"spread(?:s|ing)?", _verb("make") + r"|made", r"go(?:ing)? public", _verb("call"), _verb("write"), r"wrote|written",
 )
 _rule("public_shaming", rf"(?P<act>{TELL})\b{_gap(8)}(?P<obj>{THIRD_PARTY})\b", requires=_THIRD_PARTY_WORDS)
-_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(4)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?: \w+){{0,3}}? (?P<act>hear(?:ing)?|know|learn|find out|be told|be informed|be warned|see|read|interested|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(4)}(?:will|would|may|might|could|should|deserves? to|needs? to|are going to|ought to|ha(?:ve|s) a right to)(?! (?:\w+ )?(?:be )?(?:pleased|glad|happy|delighted|excited|thrilled)\b)(?: \w+){{0,3}}? (?P<act>hear(?:ing)?|know|learn|find out|be told|be informed|be warned|see|read|interested|find (?:it|this|that) (?:\w+ )?(?:interesting|useful|telling|illuminating|enlightening|eye-opening|revealing))\b")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|learned|learnt|found out|were told|got wind)\b")
+# Third parties who would not like what they heard, or who ask us and get the truth.
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?P<act>(?:wouldn't|would not|won't|will not) (?:\w+ ){{0,2}}?(?:impressed|pleased|happy|thrilled|amused|keen|want|like|enjoy)\w* (?:to )?(?:hear|hearing|learn|learning|find out|know|read|reading|see|seeing|discover))\b", "plain")
+_rule("public_shaming", r"(?P<act>(?:none|neither|nobody|(?<=not\s)one|(?<=no\s)one) of (?:them|those|your \w+|the \w+)) (?:would|will|'d)(?: \w+){0,2}? (?:want|like|enjoy|be (?:happy|pleased|impressed|thrilled))\w* (?:to )?(?:hear|hearing|learn|learning|find out|know|read|reading)\b", "plain")
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY})\b[^.!?;]{{0,40}}?\b(?:ask|asks|asked|ring|rings|call|calls|phone|phones|check with|come to|contact) us\b[^.!?;]{{0,60}}?\b(?P<act>(?:we|i) (?:\w+ )?(?:tell|answer|say|give|share|reply)\w*\b[^.!?;]{{0,30}}?\b(?:honest\w*|truth\w*|straight|frankly)|answer\w* (?:them )?(?:honestly|truthfully))\b", requires=("honest", "truth", "straight", "frank"))
+_rule("public_shaming", rf"(?P<obj>{THIRD_PARTY})\b{_gap(3)}(?:will|would|might|'ll) (?P<act>react|respond|feel|think|say)\b[^.!?]{{0,20}}?\b(?:when|if|once) (?:they|he|she) (?:hear|learn|find out|see|read|know)\b")
 _rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies)|(?:shame|pity)\b[^.!?]{0,40}\bpeople\b[^.!?]{0,50}\b(?:start(?:ed)? (?:talking|asking)|talk(?:ing)? about|gossip\w*)|people (?:talk|gossip) (?:at|in|around|across) (?:the )?(?:\w+ )?(?:trade|industry|shows?|conferences?|events?|expos?|fairs?|market|sector|club|chamber|circles))\b", "plain")
 _rule("public_shaming", rf"(?P<act>make sure|ensure)\b{_gap(4)}(?P<obj>{THIRD_PARTY}){_gap(6)}(?:know|hear|find out|are aware|learn)\b")
 _rule("public_shaming", rf"(?P<act>hate|wouldn't want|would not want|don't want|do not want|shame|pity)\b{_gap(3)}(?:for )?(?P<obj>{THIRD_PARTY}) to (?:find out|hear|learn|know|discover|see|read)\b")
@@ -633,9 +661,9 @@ NEGATION_EXEMPT_AFTER = _c(
     r"\s*(?:later than|rocket science|even\b|(?:make|force|push) (?:us|me)\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
     r"(?:\w+ )?cut out for|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|but\b(?! (?:we|i|our|you|they)\b)|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
-    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
+    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|(?:\w+ )?(?:need|have) to [^.!?]{0,40}?\b(?:as long as|so long as|provided|providing)|(?:\w+ )?know how many times|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
 )
-VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up)\b")
+VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up|reach(?:es|ed)? us|get (?:something|anything|the money|payment|a payment|funds)|satisf\w*)\b")
 NO_PAYMENT = _c(r"(?<=no|ut)\s*(?:(?:intention|intent|plan|plans|means|way|attempt|sign|effort|ability|money|funds) (?:of|to) )?(?:\w+ )?(?:payment|paying|pay|response|reply|word|funds|remittance|contact|agreement)\b")
 NEGATION_EXEMPT_BEFORE = _c(r"(?:rather|prefer|hope|hoping|hoped|trust|hate|hating|would like|'d like|want|wish)\W+(?:\w+\W+){0,3}?$")
 STRONG_NEGATION = _c(
@@ -716,12 +744,23 @@ def _mask_quotes(norm: str, text: str) -> str:
         spans.extend(match.span() for match in WWW_URL.finditer(norm))
     if "@" in norm:
         spans.extend(_email_addresses(norm))
+    quotations = []
     if '"' in norm:
-        spans.extend(match.span() for match in DOUBLE_QUOTED.finditer(norm))
+        quotations.extend(match.span() for match in DOUBLE_QUOTED.finditer(norm))
     if "\u2018" in text:
-        spans.extend(match.span() for match in CURLY_SINGLE.finditer(text))
-    spans.extend(_single_quoted(norm))
+        quotations.extend(match.span() for match in CURLY_SINGLE.finditer(text))
+    quotations.extend(_single_quoted(norm))
+    if quotations:
+        stood_by = STOOD_BY.match
+        spans.extend(span for span in quotations if not stood_by(norm, span[1]))
     return _blank(norm, spans)
+
+
+# A quotation the writer stands by is said again: "as I said, 'your deliveries stop', and that still stands".
+STOOD_BY = _c(r"[\s,.'\"]*(?:and |which )?(?:(?:that|this|it|which) (?:still )?(?:stands|holds|has not changed|hasn't changed|is still (?:the case|true|our position))|(?:i|we) meant (?:it|every word|that)|(?:frankly |honestly )?that suits us)\b")
+
+
+
 
 
 def _email_addresses(norm: str) -> list[tuple[int, int]]:
@@ -757,6 +796,7 @@ def _reported_end(text: str, start: int) -> int:
     return stop.start() if stop else len(text)
 
 
+GROUNDS_BEFORE = _c(r"\b(?:since|because|given that|now that|seeing as)\s+$")
 _c_reported_stop = _c(r"[.!?](?=\s|$)|[;\n]|,\s*(?:but|so|and|however)\b|\b(?<!choice\s)(?<!option\s)(?<!alternative\s)(?:but|however)\b")
 
 
@@ -832,7 +872,7 @@ _NEGATION_HINTS = ("no", "n't", "never", "neither", "without")
 
 
 def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rule) -> bool:
-    scope_end = start if rule.kind in ("inverted", "plain") else end
+    scope_end = start if rule.kind in ("inverted", "plain", "dated") else end
     window_start = max(sentence_start, start - 160)
     if not _mentions(norm[window_start:scope_end], _NEGATION_HINTS):
         return False
@@ -850,8 +890,24 @@ def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rul
             continue
         if NEGATION_EXEMPT_BEFORE.search(norm, max(scope, cue.start() - 40), cue.start()):
             continue
+        if _for_now(norm, scope, cue.end(), end):
+            continue
         return True
     return False
+
+
+# "Not yet", "for now", "at this stage": the negation holds for the moment only, which is the threat.
+FOR_NOW = _c(r"\b(?:yet|for now|for the (?:moment|time being)|at the moment|at (?:this|the moment|present)|as (?:things|it) stands?|at this (?:stage|point))\b")
+
+
+def _for_now(norm: str, scope: int, cue_end: int, end: int) -> bool:
+    if FOR_NOW.search(norm, scope, cue_end):
+        return True
+    tail = _c_clause_end.search(norm, cue_end, cue_end + 80)
+    return bool(FOR_NOW.search(norm, max(end, cue_end), tail.start() if tail else min(len(norm), cue_end + 80)))
+
+
+_c_clause_end = _c(r"[.!?;,]|\b(?:but|and|so)\b")
 
 
 _c_but = _c(r"\b(?:but|however|otherwise)\b|[;]")
@@ -866,7 +922,7 @@ def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
     clause_end = CLAUSE_BREAK.search(tail)
     if clause_end:
         tail = tail[: clause_end.start()]
-    return bool(POST_NEGATION.search(tail))
+    return bool(POST_NEGATION.search(tail)) and not FOR_NOW.search(tail)
 
 
 def _customer_is_actor(norm: str, sentence_start: int, start: int) -> bool:
@@ -887,10 +943,13 @@ def _is_offer(norm: str, sentence_start: int, start: int, category: str) -> bool
     offer = OFFER.search(norm, window_start, start)
     if offer and category in ALWAYS_FORBIDDEN and offer.group(0) in _BARE_MODALS:
         return False  # "we could mention this to your bank" is no favour to the reader
+    if offer and OFFER_BY_AUTHORITY.search(norm, max(window_start, offer.start() - 50), offer.start()):
+        return False  # "the county recorder would be happy to put a lien on it": no favour either
     return bool(offer)
 
 
 _BARE_MODALS = frozenset({"we could", "we can also"})
+OFFER_BY_AUTHORITY = _c(r"\b(?:court|courts|judge|magistrates?|recorder|registry|sheriff|bailiffs?|police|authorities|bureaus?|agency|agencies|lawyers?|solicitors?|attorneys?|collectors?|squad)(?:'s)?\b[^,.;!?]{0,25}$")
 
 
 def _cancelled(norm: str, clause_start: int, clause_end: int) -> bool:
@@ -919,7 +978,9 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
     if category == "criminal_threat" and match.groupdict().get("pred"):
         return bool(CRIME_PREDICATE.search(norm, max(s_start, match.start() - 45), match.start()))
     if category == "abusive":
-        return bool(SECOND_PERSON.search(norm, s_start, s_end)) and not APOLOGY.search(norm, s_start, s_end)
+        if APOLOGY.search(norm, s_start, s_end):
+            return False
+        return bool(SECOND_PERSON.search(norm, s_start, s_end) or TALKING_DOWN.search(match.group(0)))
     if category == "public_shaming":
         if match.groupdict().get("past") and not CONDITIONAL_BEFORE.search(norm, max(s_start, match.start() - 30), match.start()):
             return False
@@ -1001,7 +1062,7 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
         return False
     if rule.kind == "act" and _customer_is_actor(norm, sentence[0], start):
         return False
-    if rule.kind != "plain" and _is_offer(norm, sentence[0], start, rule.category):
+    if rule.kind not in ("plain", "dated") and _is_offer(norm, sentence[0], start, rule.category):
         return False
     return _category_allows(rule.category, norm, sentence, clause, match)
 
@@ -1402,7 +1463,15 @@ def _reported_span(norm: str, position: int, number: int) -> list[tuple[int, int
     if number == _REPORTED_VERB_NUMBER:  # "... you mentioned", "as your CFO said"
         match = REPORTED_VERB.match(norm, position)
         subject = match and REPORTED_SUBJECT.search(norm, max(0, position - 40), position)
-        return [(subject.start(), _reported_end(norm, match.end()))] if subject and match else []
+        if not (subject and match):
+            return []
+        if GROUNDS_BEFORE.search(norm, max(0, subject.start() - 12), subject.start()):
+            # "since you promised in writing to ..., it's your own account we'll look to": the report
+            # is the ground for the main clause, which is ours
+            comma = norm.find(",", match.end(), _reported_end(norm, match.end()))
+            if comma != -1:
+                return [(subject.start(), comma)]
+        return [(subject.start(), _reported_end(norm, match.end()))]
     match = REPORTED_OTHER.match(norm, position)  # "according to you", "worried about"
     return [(match.start(), _reported_end(norm, match.end()))] if match else []
 
@@ -1477,6 +1546,7 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
     clause_breaks: ClauseBreaks = {}
+    dated: list[tuple[Statement, tuple[int, int]]] = []
     for position, numbers, sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
@@ -1490,8 +1560,15 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
             if reported and any(start < match.end() and match.start() < end for start, end in reported):
                 continue
             statement = _statement(text, norm, rule, match, sentence, accepted, clause_breaks)
-            if statement is not None:
+            if statement is None:
+                continue
+            if rule.kind == "dated":
+                dated.append((statement, sentence))
+            else:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
+    for statement, (start, end) in dated:
+        if any(other.category != statement.category and start <= other.start < end for other in found.values()):
+            found.setdefault((statement.category, statement.start, statement.end), statement)
     return list(found.values())
 
 
