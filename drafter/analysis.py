@@ -16,7 +16,7 @@ from typing import Any
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .models import Account, Assessment
+from .models import Account, Assessment, Payment
 from .money import format_money
 from .policy import Policy, load_policy
 from .signals import (ACCELERATION, PATIENCE, PromiseOutcome, late_disputes, promise_outcomes, signal_data,
@@ -28,7 +28,7 @@ ON_TIME_GRACE_DAYS = 5  # a payment this many days after the due date still coun
 POOR_AVG_DAYS_LATE = 30  # paying this late on average (or half that, mostly late) is a poor history
 TREND_DAYS = 7  # recent payments this much later (or earlier) on average make a trend
 RECOVERY_WINDOW_DAYS = 90  # a payment or reply this recent is a sign of recovery (no write-off review)
-RISK_BALANCE = (Decimal("25000"), Decimal("100000"))  # overdue amounts that raise risk one, two steps
+RISK_BALANCE = (Decimal("25000"), Decimal("100000"))  # overdue amounts that raise risk one, two steps (ascending)
 STILL_ORDERING_DAYS = 45  # an invoice issued this recently means the customer still buys from us
 LIEN_WARNING_DAYS = 30
 RECENT_PROMISE_DAYS = 30  # a promise broken longer ago than this is history, not the next topic
@@ -50,6 +50,7 @@ _ACCELERATION = frozenset(ACCELERATION)
 _NOTHING = Decimal("0.00")
 _ZERO = Decimal(0)
 _SHARE_STEPS = (Decimal("0.05"), Decimal("0.10"))  # shares of our receivables that raise risk one, two steps
+# (ascending: the steps reached are counted by bisection)
 _RISKY_SIGNALS = frozenset({"going_dark", "operational_red_flags"})
 _RED_FLAGS = frozenset({"operational_red_flags", "vendor_prioritization"})
 _REASSURING = frozenset({"specific_payment_date", "transparency"})
@@ -68,33 +69,33 @@ def analyze(account: Account, policy: Policy | str | None = None, as_of: date | 
     sender_role = _sender_role(facts.tier, approach)
     recipients, cc = _addressees(facts, approach, sender_role)
     # One validation of plain data builds every nested model at once: much faster than one by one.
-    return Assessment.model_validate(dict(
-        as_of=facts.as_of,
-        customer=account.customer.name,
-        tier=facts.tier,
-        tier_reason=_tier_reason(facts),
-        days_past_due=facts.days_past_due,
-        oldest_invoice=facts.oldest["number"] if facts.oldest else None,
-        currency=facts.currency,
-        balances=facts.balances,
-        overdue_balances=facts.overdue_balances,
-        total_balance=facts.balances.get(facts.currency, _NOTHING) if facts.currency else None,
-        write_off_review=facts.write_off_review,
-        factors=factors,
-        signals=facts.signals,
-        approach=approach,
-        approach_reason=approach_reason,
-        tone=tone,
-        sender_role=sender_role,
-        sender_name=_sender_name(facts, sender_role),
-        recipients=recipients,
-        cc=cc,
-        next_action=_next_action(facts, approach, recipients),
-        allowed_categories=facts.policy.allowed_categories(account, facts.tier,
-                                                           disputed=approach == "pause_dispute"),
-        invoices=facts.statuses,
-        flags=_flags(facts, factors),
-    ))
+    return Assessment.model_validate({
+        "as_of": facts.as_of,
+        "customer": account.customer.name,
+        "tier": facts.tier,
+        "tier_reason": _tier_reason(facts),
+        "days_past_due": facts.days_past_due,
+        "oldest_invoice": facts.oldest["number"] if facts.oldest else None,
+        "currency": facts.currency,
+        "balances": facts.balances,
+        "overdue_balances": facts.overdue_balances,
+        "total_balance": facts.balances.get(facts.currency, _NOTHING) if facts.currency else None,
+        "write_off_review": facts.write_off_review,
+        "factors": factors,
+        "signals": facts.signals,
+        "approach": approach,
+        "approach_reason": approach_reason,
+        "tone": tone,
+        "sender_role": sender_role,
+        "sender_name": _sender_name(facts, sender_role),
+        "recipients": recipients,
+        "cc": cc,
+        "next_action": _next_action(facts, approach, recipients),
+        "allowed_categories": facts.policy.allowed_categories(account, facts.tier,
+                                                              disputed=approach == "pause_dispute"),
+        "invoices": facts.statuses,
+        "flags": _flags(facts, factors),
+    })
 
 
 def _policy(policy: Policy | str | None) -> Policy:
@@ -320,29 +321,33 @@ def _value(facts: _Facts) -> dict[str, Any]:
         facts_out.append(f"customer since {customer.customer_since.year} ({tenure:g} years)")
     if customer.growing is not None:
         facts_out.append("growing" if customer.growing else "not growing")
-    return dict(level=level, facts=facts_out, metrics={
+    return {"level": level, "facts": facts_out, "metrics": {
         "annual_revenue": revenue, "strategic": customer.strategic, "growing": customer.growing,
         "tenure_years": tenure, "high_from": bands.high_revenue, "low_below": bands.low_revenue,
-    })
+    }}
 
 
 def _history(facts: _Facts) -> dict[str, Any]:
     account = facts.account
-    lateness = [(p.date, p.days_late) for p in account.payments if p.days_late is not None]
-    lateness.sort()
-    late_days = [d for _, d in lateness]
+    late_days = _days_late(account.payments)
     on_time_rate = avg_late = None
     if late_days:
-        on_time_rate = len([d for d in late_days if d <= ON_TIME_GRACE_DAYS]) / len(late_days)
-        avg_late = sum([d for d in late_days if d > 0]) / len(late_days)
+        on_time = 0
+        for days in late_days:
+            if days <= ON_TIME_GRACE_DAYS:
+                on_time += 1
+        on_time_rate = on_time / len(late_days)
+        avg_late = _days_late_total(late_days) / len(late_days)
     explained = "temporary_issue" in facts.cues or bool(facts.patience)
     trend, trend_fact = _trend(late_days, on_time_rate, avg_late, facts.days_past_due, explained)
     outcomes = facts.outcomes
-    outcome_names = [o.outcome for o in outcomes]
-    kept, broken, pending = (outcome_names.count("kept"), outcome_names.count("broken"),
-                             outcome_names.count("pending"))
-    rejected = [i for i, d in enumerate(account.disputes) if d.status == "rejected"]
-    delay_disputes = len(set(rejected) | facts.late_dispute_indexes)
+    kept = broken = pending = 0
+    if outcomes:
+        outcome_names = [o.outcome for o in outcomes]
+        kept, broken, pending = (outcome_names.count("kept"), outcome_names.count("broken"),
+                                 outcome_names.count("pending"))
+    rejected = [i for i, d in enumerate(account.disputes) if d.status == "rejected"] if account.disputes else []
+    delay_disputes = len(set(rejected) | facts.late_dispute_indexes) if account.disputes else 0
 
     facts_out = []
     if late_days:
@@ -371,13 +376,29 @@ def _history(facts: _Facts) -> dict[str, Any]:
         level = "strong"
     else:
         level = "mixed"
-    return dict(level=level, facts=facts_out, metrics={
+    return {"level": level, "facts": facts_out, "metrics": {
         "payments": len(late_days), "on_time_rate": round(on_time_rate, 3) if on_time_rate is not None else None,
         "avg_days_late": round(avg_late, 1) if avg_late is not None else None, "trend": trend,
         "promises_kept": kept, "promises_broken": broken, "promises_pending": pending,
         "disputes": len(account.disputes), "disputes_rejected": len(rejected),
         "disputes_as_delay": delay_disputes,
-    })
+    }}
+
+
+def _days_late(payments: list[Payment]) -> list[int]:
+    """The days late of the payments that record them, oldest payment first."""
+    lateness = [(p.date, p.days_late) for p in payments if p.days_late is not None]
+    lateness.sort()
+    return [days for _, days in lateness]
+
+
+def _days_late_total(late_days: list[int]) -> int:
+    """The days late added up, early payments counting as on time (0)."""
+    total = 0
+    for days in late_days:
+        if days > 0:
+            total += days
+    return total
 
 
 def _trend(late_days: list[int], on_time_rate: float | None, avg_late: float | None,
@@ -393,8 +414,8 @@ def _trend(late_days: list[int], on_time_rate: float | None, avg_late: float | N
     if len(late_days) < 4:
         return "unknown", None
     half = len(late_days) // 2
-    older = sum([d for d in late_days[:half] if d > 0]) / half
-    recent = sum([d for d in late_days[half:] if d > 0]) / (len(late_days) - half)
+    older = _days_late_total(late_days[:half]) / half
+    recent = _days_late_total(late_days[half:]) / (len(late_days) - half)
     if recent - older > TREND_DAYS:
         return "worsening", f"recent payments {recent:.0f} days late on average, earlier ones {older:.0f}"
     if older - recent > TREND_DAYS:
@@ -443,11 +464,11 @@ def _context(facts: _Facts) -> dict[str, Any]:
         level = "quiet"
     if not facts_out:
         facts_out.append("nothing notable on file")
-    return dict(level=level, facts=facts_out, metrics={
+    return {"level": level, "facts": facts_out, "metrics": {
         "open_disputes": sorted(facts.open_disputes), "still_ordering": ordering,
         "unanswered_contacts": len(unanswered), "temporary_issue": "temporary_issue" in facts.cues,
         "excuses": excuses, "last_outbound": facts.last_outbound,
-    })
+    }}
 
 
 def _risk(facts: _Facts) -> dict[str, Any]:
@@ -462,14 +483,13 @@ def _risk(facts: _Facts) -> dict[str, Any]:
         score += 2
     elif facts.days_past_due >= starts[2]:
         score += 1
-    largest_overdue = max(facts.overdue_balances.values(), default=_ZERO)
-    score += len([threshold for threshold in RISK_BALANCE if largest_overdue >= threshold])
+    score += bisect_right(RISK_BALANCE, max(facts.overdue_balances.values(), default=_ZERO))
 
     share = None
     if account.company_total_ar and facts.currency:
         share = facts.balances.get(facts.currency, _ZERO) / account.company_total_ar
         facts_out.append(f"{share:.1%} of our total receivables")
-        score += len([step for step in _SHARE_STEPS if share >= step])
+        score += bisect_right(_SHARE_STEPS, share)
 
     security = []
     if terms.personal_guarantee:
@@ -497,14 +517,14 @@ def _risk(facts: _Facts) -> dict[str, Any]:
         score += 1
     score += len(facts.signal_ids & _RISKY_SIGNALS)
     level = "high" if score >= 4 else "medium" if score >= 2 else "low"
-    return dict(level=level, facts=facts_out, metrics={
+    return {"level": level, "facts": facts_out, "metrics": {
         "open_balances": facts.balances, "overdue_balances": facts.overdue_balances,
         "oldest_days_past_due": facts.days_past_due,
         "share_of_ar": round(share, 4) if share is not None else None,
         "personal_guarantee": terms.personal_guarantee, "lien_rights": terms.lien_rights,
         "lien_deadline": terms.lien_deadline, "rental_equipment": terms.rental_equipment,
         "still_ordering": ordering, "ongoing_exposure": exposure, "score": score,
-    })
+    }}
 
 
 # ---- decision matrix, tone, people -------------------------------------------------------------
@@ -688,7 +708,7 @@ def _after_last_contact(facts: _Facts) -> date:
 def _action(action: str, kind: str, channel: str, due: date) -> dict[str, Any]:
     if due.weekday() >= 5:  # no collections contact at the weekend: move to Monday
         due += timedelta(days=7 - due.weekday())
-    return dict(action=action, kind=kind, channel=channel, due=due)
+    return {"action": action, "kind": kind, "channel": channel, "due": due}
 
 
 # ---- flags -------------------------------------------------------------------------------------

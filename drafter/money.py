@@ -64,7 +64,7 @@ def to_cents(amount: Decimal) -> Decimal:
 
 def format_money(amount: Decimal, currency: str = "USD") -> str:
     """`amount` as people write it: $8,500.00, €1,200.50, or 1,200.00 SEK."""
-    number = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    number = f"{amount.quantize(CENT, ROUND_HALF_UP):,.2f}"  # rounding passed by position: half the cost
     symbol = _SYMBOLS.get(currency)
     if symbol is None:
         return f"{number} {currency}"
