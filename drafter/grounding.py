@@ -178,6 +178,11 @@ class DateMention(NamedTuple):
     weekday: int | None  # 0 = Monday, when the draft names the day of the week
 
 
+# Makes a mention from a tuple of all its fields: a NamedTuple's own constructor is a Python function
+# around this call, and costs twice as much.
+_make = tuple.__new__
+
+
 @dataclass
 class Mentions:
     amounts: list[Amount] = field(default_factory=list)
@@ -246,13 +251,15 @@ _OVERDUE_BY = lazy_pattern(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUA
                          r"\s+days?", re.I)
 _OVERDUE_BY_TAIL = lazy_pattern(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
 # Greetings and closings start a line: searched from the line break before them (a fast scan).
-_GREETING = lazy_pattern(r"\n[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
-                       r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?",
-                       re.I)
-_CLOSING = lazy_pattern(r"\n[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
-                      r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
-                      r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)",
-                      re.I)
+_GREETING = (r"[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
+             r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?")
+_CLOSING_LINE = (r"[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
+                 r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
+                 r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)")
+_CLOSING = lazy_pattern(r"\n" + _CLOSING_LINE, re.I)
+# Both in one scan: they begin with different words, and a greeting holds no line break, so neither
+# hides a line break the other could start from.
+_GREETING_OR_CLOSING = lazy_pattern(rf"\n(?:{_GREETING}|(?P<closing>{_CLOSING_LINE}))", re.I)
 _TITLE_AFTER_NAME = lazy_pattern(r"\s*(?:,|\||\s[-–—]\s)\s*")
 _SPOKEN_NAME = keyword_pattern(("this is", "my name is", "it's", "it is"),
                                r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
@@ -410,7 +417,10 @@ _START = itemgetter(0)  # the start of an Amount or a DateMention
 
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(end <= a or start >= b for a, b in taken)
+    for a, b in taken:  # a plain loop: a generator costs more than the tests themselves
+        if end > a and start < b:
+            return False
+    return True
 
 
 def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = None) -> Mentions:
@@ -446,7 +456,7 @@ def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, fou
     if invoice_pattern is not None:
         for start, end in invoice_pattern.spans(text):
             if _free(taken, start, end):
-                found.other.append(Mention("invoice", start, end, text[start:end]))
+                found.other.append(_make(Mention, ("invoice", start, end, text[start:end], "")))
                 taken.append((start, end))
     busy, next_busy = sorted(taken), 0  # links, emails and invoice numbers: their digits are no other fact
     search, readers, position = _facts_from(0).search, _READERS, 0
@@ -541,7 +551,7 @@ def _read_signed(text: str, fact: re.Match[str], as_of: date, found: Mentions) -
                                                      text[begin:sign + 1])
     if not read:
         return None
-    found.amounts.append(Amount(begin, end, *read))
+    found.amounts.append(_make(Amount, (begin, end, *read)))
     return end
 
 
@@ -572,7 +582,7 @@ def _add_date(match: re.Match[str] | None, text: str, as_of: date, found: Mentio
         if before:
             weekday = _WEEKDAYS.index(before.group("weekday").lower())
             start = before.start()
-    found.dates.append(DateMention(start, end, candidates, weekday))
+    found.dates.append(_make(DateMention, (start, end, candidates, weekday)))
     return end
 
 
@@ -587,7 +597,7 @@ def _add_amount(match: re.Match[str] | None, found: Mentions) -> int | None:
     if not read:
         return None
     start, end = match.span()
-    found.amounts.append(Amount(start, end, *read))
+    found.amounts.append(_make(Amount, (start, end, *read)))
     return end
 
 
@@ -607,16 +617,19 @@ def _amount_value(number_text: str, scale: str | None, currency_text: str | None
 
 def _names(text: str, found: Mentions) -> None:
     lined = "\n" + text  # every line now follows a line break; spans found in it are one too far
-    for match in _GREETING.finditer(lined):
-        start, end = match.span("name")
-        found.other.append(Mention("greeting_name", start - 1, end - 1, match.group("name").strip()))
-    for match in _CLOSING.finditer(lined):
+    signatures = []
+    for match in _GREETING_OR_CLOSING.finditer(lined):
+        if match.start("closing") < 0:
+            start, end = match.span("name")
+            found.other.append(Mention("greeting_name", start - 1, end - 1, match.group("name").strip()))
+            continue
         rest = text[match.end() - 1:match.end() + 400]  # the signature is the next line with words on it
         line = next((ln for ln in rest.splitlines() if ln.strip()), "")
         if line and len(line.split()) <= 5 and "@" not in line:
             start = match.end() - 1 + rest.index(line) + (len(line) - len(line.lstrip()))
             name = _TITLE_AFTER_NAME.split(line.strip(), 1)[0]  # "Jordan Reyes, Collections Specialist"
-            found.other.append(Mention("signature_name", start, start + len(name), name))
+            signatures.append(Mention("signature_name", start, start + len(name), name))
+    found.other += signatures  # after the greetings, as each kind is listed in the order found
     for match in _SPOKEN_NAME.finditer(text):
         if match.start() and text[match.start() - 1].isalnum():
             continue
