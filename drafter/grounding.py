@@ -27,14 +27,14 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
-           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "words_pattern"]
+           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern", "words_pattern"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
     """A regular expression compiled on first use, so `drafter check` pays at start-up only for the
     patterns a draft actually needs (most are skipped by a cheaper keyword test)."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
         self._args = (pattern, flags)
 
     def __getattr__(self, name: str):
@@ -129,6 +129,27 @@ def _anchors(keywords: tuple[str, ...]) -> list[tuple[str, str]]:
 def _followed(text: str, at: int, following: str, endpos: int) -> bool:
     """Whether the character at `at` (before `endpos`) is one of `following` ("": no condition)."""
     return not following or (at < endpos and text[at] in following)
+
+
+class phrases_pattern:  # noqa: N801 - used like a compiled pattern
+    """Whether a lower-cased text holds one of some phrases, each a keyword that starts a word and the
+    pattern that must follow it (as `keyword_pattern(tuple(phrases), r"\b(?:keyword1 following1|...)")`
+    would find). Each keyword is searched for by its own pattern, which re finds as fast as str.find
+    (it begins with plain letters) and tries the rest of only there; one pattern for all the phrases
+    would try each of their first letters at every place."""
+
+    def __init__(self, phrases: dict[str, str], flags: int = 0) -> None:
+        self.phrases, self.flags = phrases, flags
+        self._patterns = []
+        for keyword, following in phrases.items():
+            keyword = f"(?-i:{re.escape(keyword)})"  # found as written; `\b` before it tested behind it
+            self._patterns.append(lazy_pattern(rf"{keyword}(?<=\b{keyword})(?:{following})", flags))
+
+    def found_in(self, lower: str) -> bool:
+        for pattern in self._patterns:
+            if pattern.search(lower):
+                return True
+        return False
 
 
 def words_pattern(words: tuple[str, ...]) -> lazy_pattern:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import PolicyError
-from .grounding import keyword_pattern, lazy_pattern, overdue_days_ok, words_pattern
+from .grounding import keyword_pattern, lazy_pattern, overdue_days_ok, phrases_pattern
 from .money import format_money
 from .policy import REMEDY_CATEGORIES
 
@@ -338,8 +338,20 @@ _COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
 PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payments", "parts")
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
+# What every waiver word begins with: most drafts have none, and each test is a pass over the text.
+_WAIVER_BEGINNINGS = ("waiv", "forg", "wr")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
-_PLACEHOLDER_MARK = words_pattern(PLACEHOLDER_MARKS)  # one pass instead of one per mark
+# Most drafts hold none of the marks either. A one-character test is a fast memory scan; the marks
+# with an "X" are looked for only when there is one; the others by one pattern per first character
+# (re finds a pattern's plain first characters as fast as str.find, while a pattern for all the marks
+# would try each of their first characters at every place).
+_SINGLE_MARKS = tuple(mark for mark in PLACEHOLDER_MARKS if len(mark) == 1)
+_X_MARKS = tuple(mark for mark in PLACEHOLDER_MARKS if len(mark) > 1 and "X" in mark)
+_MARKS_BY_FIRST: dict[str, list[str]] = {}
+for _mark in PLACEHOLDER_MARKS:
+    if len(_mark) > 1 and "X" not in _mark:
+        _MARKS_BY_FIRST.setdefault(_mark[0], []).append(_mark)
+_OTHER_MARKS = [lazy_pattern("|".join(map(re.escape, marks))) for marks in _MARKS_BY_FIRST.values()]
 # Searched in the lower-cased text (Context.lower) from their keywords: far faster than re.IGNORECASE.
 # "in"/"over" are everywhere: their keywords include the count's first character ("in 3", "over six").
 _COUNT_STARTS = "123456789tfsen"
@@ -387,7 +399,7 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             _REPEATED_CUE.search(ctx.lower, start, end) else []
         yield from _plan_months(ctx, start, end, repeats)
         yield from _plan_sum(ctx, start, end, repeats)
-    discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
+    discounts, waivers = "%" in text, ctx.mentions_any(*_WAIVER_BEGINNINGS) and ctx.mentions_any(*WAIVER_WORDS)
     for start, end in ctx.sentences if discounts or waivers else ():
         sentence = text[start:end]
         for match in _DISCOUNT_PCT.finditer(sentence) if discounts else ():
@@ -526,15 +538,18 @@ def _compensation(ctx: Context, statutory: Any, start: int, end: int) -> Iterato
 
 # ---- structure and form ------------------------------------------------------------------------
 
-_PAYMENT_METHOD = keyword_pattern(("ach", "wire", "bank", "bacs", "sepa", "iban", "card", "cheque", "check", "pay",
-                                   "online", "portal", "remit"), r"\b(?:ACH|wire|bank\s+transfer|BACS|SEPA|IBAN|card|cheque|check\s+(?:to|payable|"
-                             r"made)|pay\s+online|online\s+payment|payment\s+(?:link|portal)|portal|remit(?:tance)?"
-                             r"\s+to|pay\s+(?:here|at|via|by|through))", re.I)
-_WAY_BACK = keyword_pattern(("to", "if", "once", "reinstat", "restor", "still", "call", "contact", "reach", "email",
-                             "reply", "payment", "set", "arrange", "way"), r"\b(?:to\s+avoid|if\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)|once\s+"
-                       r"(?:payment|paid|we\s+receive)|reinstat\w*|restor\w*|still\s+(?:resolve|settle|"
-                       r"time)|(?:call|contact|reach|email|reply\s+to)\s+(?:me|us)|payment\s+plan|set\s+up\s+a\s+"
-                       r"plan|arrange\s+(?:payment|a\s+plan)|way\s+(?:forward|to\s+resolve))", re.I)
+# Whether a draft says how to pay, or how it can still be resolved: a keyword starting a word, then
+# what must follow it (searched in the lower-cased text, case-insensitively for what follows).
+_PAYMENT_METHOD = phrases_pattern({
+    "ach": "", "wire": "", "bank": r"\s+transfer", "bacs": "", "sepa": "", "iban": "", "card": "", "cheque": "",
+    "check": r"\s+(?:to|payable|made)", "pay": r"\s+online|ment\s+(?:link|portal)|\s+(?:here|at|via|by|through)",
+    "online": r"\s+payment", "portal": "", "remit": r"(?:tance)?\s+to"}, re.I)
+_WAY_BACK = phrases_pattern({
+    "to": r"\s+avoid", "if": r"\s+(?:payment|we\s+receive|you\s+pay|the\s+balance)",
+    "once": r"\s+(?:payment|paid|we\s+receive)", "reinstat": "", "restor": "", "still": r"\s+(?:resolve|settle|time)",
+    "call": r"\s+(?:me|us)", "contact": r"\s+(?:me|us)", "reach": r"\s+(?:me|us)", "email": r"\s+(?:me|us)",
+    "reply": r"\s+to\s+(?:me|us)", "payment": r"\s+plan", "set": r"\s+up\s+a\s+plan",
+    "arrange": r"\s+(?:payment|a\s+plan)", "way": r"\s+(?:forward|to\s+resolve)"}, re.I)
 _DAYS_FIGURE = lazy_pattern(r"\b\d{1,4}\s+days\b", re.I)
 _DISCLOSURE = lazy_pattern(r"debt\s+collector.{0,200}collect\s+a\s+debt|collect\s+a\s+debt.{0,200}"
                          r"debt\s+collector", re.I | re.S)
@@ -563,11 +578,11 @@ def _has_element(ctx: Context, element: str) -> bool:
         dues = {inv.due for inv in ctx.account.invoices}
         return any(dues & set(d.candidates) for d in mentions.dates)
     if element == "payment_method":
-        return bool(mentions.of_kind("link")) or bool(_PAYMENT_METHOD.search(ctx.lower))
+        return bool(mentions.of_kind("link")) or _PAYMENT_METHOD.found_in(ctx.lower)
     if element in ("deadline_date", "consequence_date"):
         return any(d > ctx.as_of for m in mentions.dates for d in m.candidates)
     if element == "way_back":
-        return bool(_WAY_BACK.search(ctx.lower))
+        return _WAY_BACK.found_in(ctx.lower)
     if element == "days_overdue":
         return bool(mentions.of_kind("days_overdue")) or bool(_DAYS_FIGURE.search(text))
     jurisdiction = ctx.policy.jurisdiction
@@ -629,16 +644,45 @@ _PLACEHOLDERS = lazy_pattern(
     r"|X(?<!\wX)X{2,}\b|[$€£]X+(?:[.,]X+)*|T(?<!\wT)B[DC]\b|_{3,}|\?{3,}|N(?<!\wN)/?A\b(?=\s*[,.)\]]?\s*$)", re.M)
 
 
+def _has_placeholder_mark(text: str) -> bool:
+    """Whether any of PLACEHOLDER_MARKS is in `text`."""
+    for mark in _SINGLE_MARKS:
+        if mark in text:
+            return True
+    if "X" in text:
+        for mark in _X_MARKS:
+            if mark in text:
+                return True
+    for marks in _OTHER_MARKS:
+        if marks.search(text):
+            return True
+    return False
+
+
 @_builtin("placeholders", "block", "No unfilled placeholders: [Name], {{ x }}, <INVOICE>, XXX, TBD, ___.")
 def _placeholders(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
-    if not _PLACEHOLDER_MARK.search(ctx.text):
+    if not _has_placeholder_mark(ctx.text):
         return
     for match in _PLACEHOLDERS.finditer(ctx.text):
         yield Hit(match.start(), match.end(), f"Unfilled placeholder {match.group()!r}.",
                   "Replace it with the real value from the account, or remove it.")
 
 
-_CAPS_PAIR = lazy_pattern(r"[A-Z][A-Z'’]+[ ,.!:-]+[A-Z][A-Z'’]")  # two words in capitals in a row
+# Two words in capitals in a row, [A-Z][A-Z'’]+[ ,.!:-]+[A-Z][A-Z'’], is looked for in every draft and
+# most have none. Only ASCII capitals, apostrophes and these separators take part in it, so the text
+# is mapped to one byte per kind of character ("A", "Q" for an apostrophe, "S" for a separator, "x" for
+# anything else, non-ASCII too) and searched there by a pattern that starts with a plain letter, which
+# re finds as fast as str.find (a pattern that starts with [A-Z] tests every character against it).
+_CHARACTER_KINDS = bytes(ord("A") if chr(i).isupper() and chr(i).isascii() else ord("Q") if chr(i) == "'" else
+                         ord("S") if chr(i) in " ,.!:-" else ord("x") for i in range(256))
+_CAPS_PAIR_KINDS = lazy_pattern(rb"A[AQ]+S+A[AQ]")
+
+
+def _capitals_pair(text: str) -> bool:
+    return bool(_CAPS_PAIR_KINDS.search(text.replace("’", "'").encode("utf-8", "surrogatepass")
+                                        .translate(_CHARACTER_KINDS)))
+
+
 _CAPS_WORD = lazy_pattern(r"[A-Z](?<![\w][A-Z])[A-Z'’]+\b")
 _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", "CFO", "CEO", "COO", "VP",
              "LLC", "INC", "LTD", "PLC", "GMBH", "US", "USA", "UK", "EU", "ECB", "FDCPA", "CFPB", "PDF",
@@ -650,7 +694,7 @@ _ACRONYMS = {"ACH", "AP", "AR", "USD", "EUR", "GBP", "CAD", "AUD", "PO", "INV", 
 @_builtin("shouting", "block", "No shouting: runs of words in capitals longer than the pack allows.")
 def _shouting(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     tone = ctx.policy.tone
-    if not tone.no_shouting or (tone.max_capitals_run and not _CAPS_PAIR.search(ctx.text)):
+    if not tone.no_shouting or (tone.max_capitals_run and not _capitals_pair(ctx.text)):
         return
     run: list[re.Match[str]] = []
     for match in _CAPS_WORD.finditer(ctx.text):

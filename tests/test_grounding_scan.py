@@ -130,3 +130,23 @@ def test_keywords_found_by_their_shared_beginning_find_what_one_expression_finds
         assert (fast and fast.span()) == (slow and slow.span())
         found += len(expected)
     assert found > 100
+
+
+def test_phrases_are_found_where_the_keyword_search_finds_them():
+    from drafter.rules import _PAYMENT_METHOD, _WAY_BACK
+
+    for phrases in (_PAYMENT_METHOD, _WAY_BACK):
+        plain = grounding.keyword_pattern(tuple(phrases.phrases), r"\b(?:" + "|".join(
+            f"{keyword}(?:{rest})" for keyword, rest in phrases.phrases.items()) + ")", phrases.flags)
+        rng = random.Random(11)
+        words = list(phrases.phrases) + ["avoid", "me", "us", "to", "plan", "up", "a", "transfer", "online", "ment",
+                                         "link", "tance", "here", "payment", "the", "balance", "forward", "resolve",
+                                         "x", "ſ", "İ", "reach", "oach", "cheque", "made", "uſ", "avoİd"]
+        found = 0
+        for _ in range(3000):
+            text = "".join(rng.choice(words) + rng.choice([" ", "", "\n", "  ", ", ", "-"])
+                           for _ in range(rng.randint(1, 8)))
+            expected = plain.search(text) is not None
+            assert phrases.found_in(text) is expected, text
+            found += expected
+        assert 300 < found < 2700

@@ -3,6 +3,8 @@ knows its rules."""
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -242,3 +244,20 @@ def test_a_plan_that_quotes_its_balance_is_measured_against_it():
             "and the rest in January.")
     assert "offers" not in rule_ids(rest, tier=3)
     assert "offers" in rule_ids(rest.replace("$3,000.00", "$2,000.00"), tier=3)  # under 25% of $10,000.00 first
+
+
+def test_the_quick_tests_before_the_shouting_and_placeholder_rules_find_what_the_plain_ones_find():
+    caps_pair = re.compile(r"[A-Z][A-Z'’]+[ ,.!:-]+[A-Z][A-Z'’]")
+    rng = random.Random(7)
+    characters = ["A", "B", "Z", "'", "’", " ", ",", ".", "!", ":", "-", "a", "1", "\n", "É", "é", "ſ", "K", "[",
+                  "{", "<", "X", "$", "€", "£", "T", "D", "C", "_", "?", "N", "/", "\ud800"]
+    shouty = ["A", "B", "A", "B", "'", "’", " ", ",", "-", "a"]
+    pairs = marks = 0
+    for n in range(20000):
+        text = "".join(rng.choice(shouty if n % 2 else characters) for _ in range(rng.randint(0, 16)))
+        pair = bool(caps_pair.search(text))
+        assert rules._capitals_pair(text) is pair, repr(text)
+        mark = any(m in text for m in rules.PLACEHOLDER_MARKS)
+        assert rules._has_placeholder_mark(text) is mark, repr(text)
+        pairs, marks = pairs + pair, marks + (mark and not any(c in text for c in "[{<"))
+    assert pairs > 500 and marks > 100
