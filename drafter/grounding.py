@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
-           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern", "words_pattern"]
+           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern", "words_pattern",
+           "any_word_in"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -150,6 +151,33 @@ class phrases_pattern:  # noqa: N801 - used like a compiled pattern
             if pattern.search(lower):
                 return True
         return False
+
+
+_WORD_TESTS: dict[tuple[str, ...], tuple[list[str], list[lazy_pattern]]] = {}
+
+
+def any_word_in(text: str, words: tuple[str, ...]) -> bool:
+    """`any(word in text for word in words)`, in fewer passes over the text: words that share their
+    first two letters are looked for by one pattern (re factors out their common beginning, finds it as
+    fast as str.find and tries the rest only there); a word that shares them with none by `in`, which
+    is faster than re for a lone word."""
+    tests = _WORD_TESTS.get(words)
+    if tests is None:
+        if len(_WORD_TESTS) > 256:  # the rules ask about a few fixed lists; a plugin might ask about more
+            _WORD_TESTS.clear()
+        groups: dict[str, list[str]] = {}
+        for word in words:
+            groups.setdefault(word[:2], []).append(word)
+        tests = _WORD_TESTS[words] = ([group[0] for group in groups.values() if len(group) == 1],
+                                      [lazy_pattern("|".join(map(re.escape, group)))
+                                       for group in groups.values() if len(group) > 1])
+    for word in tests[0]:
+        if word in text:
+            return True
+    for pattern in tests[1]:
+        if pattern.search(text):
+            return True
+    return False
 
 
 def words_pattern(words: tuple[str, ...]) -> lazy_pattern:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .classify import classify
-from .grounding import Facts, Mentions, extract, sentences, signature_spans
+from .grounding import Facts, Mentions, any_word_in, extract, sentences, signature_spans
 from .models import Account, Assessment, Draft, Finding, Report
 from .money import format_money
 from .policy import Policy, Stage, load_policy
@@ -72,11 +72,7 @@ class Context:
         return lower
 
     def mentions_any(self, *words: str) -> bool:
-        lower = self.lower
-        for word in words:  # a plain loop: a generator costs more than the tests themselves
-            if word in lower:
-                return True
-        return False
+        return any_word_in(self.lower, words)
 
     @cached_property
     def statements(self) -> list[Any]:

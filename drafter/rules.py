@@ -338,8 +338,6 @@ _COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
 PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payments", "parts")
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
-# What every waiver word begins with: most drafts have none, and each test is a pass over the text.
-_WAIVER_BEGINNINGS = ("waiv", "forg", "wr")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
 # Most drafts hold none of the marks either. A one-character test is a fast memory scan; the marks
 # with an "X" are looked for only when there is one; the others by one pattern per first character
@@ -399,7 +397,7 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             _REPEATED_CUE.search(ctx.lower, start, end) else []
         yield from _plan_months(ctx, start, end, repeats)
         yield from _plan_sum(ctx, start, end, repeats)
-    discounts, waivers = "%" in text, ctx.mentions_any(*_WAIVER_BEGINNINGS) and ctx.mentions_any(*WAIVER_WORDS)
+    discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
     for start, end in ctx.sentences if discounts or waivers else ():
         sentence = text[start:end]
         for match in _DISCOUNT_PCT.finditer(sentence) if discounts else ():

@@ -150,3 +150,19 @@ def test_phrases_are_found_where_the_keyword_search_finds_them():
             assert phrases.found_in(text) is expected, text
             found += expected
         assert 300 < found < 2700
+
+
+def test_any_word_in_tells_what_any_in_tells():
+    from drafter import rules
+
+    rng = random.Random(13)
+    families = [rules.PLAN_WORDS, rules.CHARGE_WORDS, rules.WAIVER_WORDS, rules.TOTAL_WORDS, ("a", "ab", "b", "")[:3]]
+    pieces = [w for family in families for w in family] + ["writ", "wro", "forg", "com", "add", " ", "x", "e off"]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces)[:rng.randint(1, 12)] for _ in range(rng.randint(0, 6)))
+        for words in families:
+            expected = any(word in text for word in words)
+            assert grounding.any_word_in(text, words) is expected, (text, words)
+            found += expected
+    assert found > 2000
