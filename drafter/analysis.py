@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass
 from typing import Any
 from datetime import date, timedelta
@@ -113,6 +114,11 @@ def _named_policy(name: str | None) -> Policy:
 # An open invoice as the analysis sees it: the fields of its InvoiceStatus in the assessment, as a
 # plain dict so that the one Assessment validation builds the model.
 _Status = dict[str, Any]
+_NUMBER = itemgetter("number")
+_DAYS_PAST_DUE = itemgetter("days_past_due")
+_DECISION_MAKER = attrgetter("decision_maker")
+_EMAIL = attrgetter("email")
+_ISSUED = attrgetter("issued")
 
 
 @dataclass(slots=True)
@@ -205,7 +211,9 @@ def _open_invoices(account: Account, policy: Policy, as_of: date,
     statuses = []
     tier_starts = policy.tiers.starts  # Policy.tier_for, without a method call per invoice
     for invoice in account.invoices:
-        balance = invoice.open_balance
+        balance = invoice.balance  # Invoice.open_balance, without a property call per invoice
+        if balance is None:
+            balance = invoice.amount
         if balance <= 0:
             continue
         days = (as_of - invoice.due).days
@@ -213,13 +221,10 @@ def _open_invoices(account: Account, policy: Policy, as_of: date,
         statuses.append({"number": invoice.number, "currency": invoice.currency, "amount": invoice.amount,
                          "balance": balance, "due": invoice.due, "days_past_due": days,
                          "tier": bisect_right(tier_starts, days), "disputed": disputed, "paused": disputed})
-    if len(statuses) > 1:
-        statuses.sort(key=_latest_first)
+    if len(statuses) > 1:  # by number, then stably the latest first: each key read by a C function
+        statuses.sort(key=_NUMBER)
+        statuses.sort(key=_DAYS_PAST_DUE, reverse=True)
     return statuses
-
-
-def _latest_first(status: _Status) -> tuple[int, str]:
-    return -status["days_past_due"], status["number"]
 
 
 def stage(account: Account, policy: Policy | str | None = None,
@@ -252,7 +257,7 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
     since = as_of - _STILL_ORDERING
     recent = [i for i in account.invoices if since <= i.issued <= as_of]
     if recent:
-        newest = max(recent, key=lambda i: i.issued)
+        newest = max(recent, key=_ISSUED)
         return True, f"still ordering: {newest.number} issued {newest.issued}"
     return None, None
 
@@ -721,41 +726,41 @@ def _flags(facts: _Facts, factors: dict[str, Any]) -> list[dict[str, str]]:
     account, terms = facts.account, facts.account.terms
     flags = []
     if not facts.statuses or facts.statuses[0]["days_past_due"] <= 0:  # the first is the latest
-        flags.append(_flag(id="nothing_overdue", message="Nothing undisputed is past due: no demand, at "
-                                                         "most a courtesy reminder."))
+        flags.append(_flag("nothing_overdue", "Nothing undisputed is past due: no demand, at "
+                                              "most a courtesy reminder."))
     if len(facts.balances) > 1:
-        flags.append(_flag(id="mixed_currency", message=f"Balances in {', '.join(sorted(facts.balances))} "
+        flags.append(_flag("mixed_currency", f"Balances in {', '.join(sorted(facts.balances))} "
                           "are shown per currency and never added together."))
     for status in facts.statuses if facts.paused else ():
         if status["paused"]:
-            flags.append(_flag(id="invoice_paused", message=f"{status['number']} is under dispute since "
+            flags.append(_flag("invoice_paused", f"{status['number']} is under dispute since "
                               f"{facts.open_disputes[status['number']]}: leave it out of any demand."))
     partial = [s for s in facts.statuses if s["balance"] < s["amount"]]
     if partial:
-        flags.append(_flag(id="partial_payments", message="Partly paid: " + "; ".join(
-            f"{s['number']} {facts.money(s['balance'], s['currency'])} left of "
-            f"{facts.money(s['amount'], s['currency'])}"
+        flags.append(_flag("partial_payments", "Partly paid: " + "; ".join(
+            f"{s['number']} {format_money(s['balance'], s['currency'])} left of "
+            f"{format_money(s['amount'], s['currency'])}"
             for s in partial) + ". Thank them for what came in and ask for the rest."))
     if factors["value"]["level"] == "high" and facts.tier == 4:
-        flags.append(_flag(id="executive_signoff_required", message="High-value account at the final "
+        flags.append(_flag("executive_signoff_required", "High-value account at the final "
                           "stage: suspension, referral or legal steps need an executive's sign-off."))
     if facts.write_off_review:
-        flags.append(_flag(id="write_off_review", message=f"{facts.days_past_due} days past due with no "
+        flags.append(_flag("write_off_review", f"{facts.days_past_due} days past due with no "
                           f"payment or reply in {RECOVERY_WINDOW_DAYS} days: review for write-off."))
     if terms.lien_rights and terms.lien_deadline:
         days = (terms.lien_deadline - facts.as_of).days
         if days < 0:
-            flags.append(_flag(id="lien_deadline_passed", message=f"The lien deadline passed on "
+            flags.append(_flag("lien_deadline_passed", f"The lien deadline passed on "
                               f"{terms.lien_deadline}: do not mention a lien."))
         elif days <= LIEN_WARNING_DAYS and facts.days_past_due > 0:
-            flags.append(_flag(id="lien_deadline_near", message=f"Lien rights end on {terms.lien_deadline} "
+            flags.append(_flag("lien_deadline_near", f"Lien rights end on {terms.lien_deadline} "
                               f"({days} days): decide on filing before then."))
     if factors["risk"]["metrics"]["ongoing_exposure"] and facts.tier >= 3:
-        flags.append(_flag(id="ongoing_exposure", message="Still shipping on credit while seriously "
+        flags.append(_flag("ongoing_exposure", "Still shipping on credit while seriously "
                           "overdue: consider a credit hold."))
-    if facts.tier >= 3 and not any(c.decision_maker for c in account.contacts):
-        flags.append(_flag(id="no_decision_maker", message="No decision maker on file: find out who "
+    if facts.tier >= 3 and not any(map(_DECISION_MAKER, account.contacts)):
+        flags.append(_flag("no_decision_maker", "No decision maker on file: find out who "
                           "approves payments."))
-    if not any(c.email for c in account.contacts):
-        flags.append(_flag(id="no_email", message="No contact email on file."))
+    if not any(map(_EMAIL, account.contacts)):
+        flags.append(_flag("no_email", "No contact email on file."))
     return flags

@@ -442,7 +442,9 @@ def _signal(signal_id: str, evidence: str, source: str) -> dict[str, str]:
 def _partial_payments(account: Account) -> list[dict[str, str]]:
     out = []
     for index, invoice in enumerate(account.invoices):
-        balance = invoice.open_balance
+        balance = invoice.balance  # Invoice.open_balance, without a property call per invoice
+        if balance is None:
+            balance = invoice.amount
         if _ZERO < balance < invoice.amount:
             paid = format_money(invoice.amount - balance, invoice.currency)
             total = format_money(invoice.amount, invoice.currency)
@@ -456,15 +458,19 @@ def _partial_payments(account: Account) -> list[dict[str, str]]:
 def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
     """The latest inbound contact in the current episode with no outbound contact in the days before
     (only the latest is kept, see `_dedupe`)."""
-    open_dues = [i.due for i in account.invoices if i.open_balance > _ZERO]
-    if not open_dues:
-        return []
-    episode_start = max(min(open_dues) - _PROACTIVE_QUIET, as_of - _PATIENCE_WINDOW)
+    recent_since = as_of - _PATIENCE_WINDOW
+    episode_start: date | None = None  # looked up with the first inbound contact that may count
     comms = account.communications
     outbound_dates: list[date] | None = None
     for index in reversed(range(len(comms))):
         comm = comms[index]
-        if comm.direction != "inbound" or not episode_start <= comm.date <= as_of:
+        if comm.direction != "inbound" or not recent_since <= comm.date <= as_of:
+            continue
+        if episode_start is None:
+            episode_start = _episode_start(account, recent_since)
+            if episode_start is None:
+                return []  # nothing is open
+        if comm.date < episode_start:
             continue
         if comm.summary and _COMPLAINT.search(comm.summary.lower()):
             continue  # raising a problem with the invoice is not goodwill about paying it
@@ -479,6 +485,13 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
                             f"{comm.date}: they got in touch before we chased ({_clip(what)})",
                             f"communications[{index}]")]
     return []
+
+
+def _episode_start(account: Account, recent_since: date) -> date | None:
+    """When the current episode began: the quiet days before the earliest open invoice fell due, or
+    `recent_since` if that is later; None when nothing is open."""
+    open_dues = [i.due for i in account.invoices if i.open_balance > _ZERO]
+    return max(min(open_dues) - _PROACTIVE_QUIET, recent_since) if open_dues else None
 
 
 def _broken_promises(outcomes: list[PromiseOutcome]) -> list[dict[str, str]]:
