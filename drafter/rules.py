@@ -248,14 +248,12 @@ def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
           "address and link must match the account.", allowed_links=list)
 def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     facts, mentions = ctx.facts, ctx.mentions
-    skip = ctx.offer_spans
-    for amount in mentions.amounts:
-        if skip and any(a <= amount.start < b for a, b in skip):
-            continue
-        if not facts.currency_known(amount.currency):
+    currency_known, amount_known = facts.currency_known, facts.amount_known
+    for amount in _outside(mentions.amounts, ctx.offer_spans):  # offers are the offers rule's to check
+        if not currency_known(amount.currency):
             yield Hit(amount.start, amount.end, "This amount is in a currency the account is not billed in.",
                       f"Use the invoice currency ({', '.join(sorted(facts.currencies))}).")
-        elif not facts.amount_known(amount):
+        elif not amount_known(amount):
             yield Hit(amount.start, amount.end, "This amount does not match any invoice, balance, payment "
                       "or promise on the account.", _right_amount(ctx, amount.start))
     for mention in mentions.of_kind("invoice"):
@@ -263,11 +261,12 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             numbers = ", ".join(inv.number for inv in ctx.account.invoices if inv.open_balance > 0)
             yield Hit(mention.start, mention.end, "No invoice with this number is on the account.",
                       f"Open invoices: {numbers}.")
+    date_fits, as_of = facts.date_fits, ctx.as_of
     for mention in mentions.dates:
         if mention.weekday is not None and all(d.weekday() != mention.weekday for d in mention.candidates):
             yield Hit(mention.start, mention.end, "The day of the week does not match the date.",
                       f"{mention.candidates[0]:%A, %B} {mention.candidates[0].day} is the right day.")
-        elif not facts.date_fits(mention, ctx.as_of):
+        elif not date_fits(mention, as_of):
             yield Hit(mention.start, mention.end, "This date is neither a date on the account nor a "
                       "coming date (such as a deadline).", "Check the date against the invoice.")
     for mention in mentions.of_kind("days_overdue"):
@@ -292,6 +291,26 @@ def _grounding(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
             if not facts.name_known(mention.value, among):
                 yield Hit(mention.start, mention.end, f"{mention.value!r} is not {who}.",
                           "Use the name exactly as the account has it.")
+
+
+def _outside(mentions: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
+    """The mentions (in order of their starts) that start in none of `spans`."""
+    if not spans:
+        return mentions
+    merged: list[list[int]] = []  # the spans joined where they overlap or touch, in order
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        elif a < b:
+            merged.append([a, b])
+    outside, index = [], 0
+    for mention in mentions:
+        start = mention.start
+        while index < len(merged) and merged[index][1] <= start:
+            index += 1
+        if index == len(merged) or start < merged[index][0]:
+            outside.append(mention)
+    return outside
 
 
 def _right_amount(ctx: Context, position: int) -> str:

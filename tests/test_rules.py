@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -261,3 +262,13 @@ def test_the_quick_tests_before_the_shouting_and_placeholder_rules_find_what_the
         assert rules._has_placeholder_mark(text) is mark, repr(text)
         pairs, marks = pairs + pair, marks + (mark and not any(c in text for c in "[{<"))
     assert pairs > 500 and marks > 100
+
+
+def test_the_mentions_outside_some_spans_are_those_no_span_holds():
+    rng = random.Random(17)
+    Start = namedtuple("Start", "start")
+    for _ in range(3000):
+        spans = [(a, a + rng.randint(-2, 12)) for a in (rng.randint(0, 40) for _ in range(rng.randint(0, 5)))]
+        mentions = [Start(s) for s in sorted(rng.randint(0, 50) for _ in range(rng.randint(0, 8)))]
+        expected = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+        assert rules._outside(mentions, spans) == expected, (spans, mentions)
