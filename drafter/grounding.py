@@ -947,13 +947,31 @@ class InvoicePattern:
         shaped = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
         self._shaped = keyword_pattern(tuple(prefixes), rf"(?:{shaped})[-_/]?\d(?:[\w/-]*\d)?\b")
         # digits alone ("1042") count only when labelled ("invoice 1042"), or they would swallow amounts
-        self._own = sorted({n.lower() for n in numbers if _has_letter_and_digit(n)}, key=len, reverse=True)
+        own = {n.lower() for n in numbers if _has_letter_and_digit(n)}
+        # A number made only of token characters stands whole exactly where a run of them starts that
+        # is the number, or the number and a "-": those runs are found by one pattern per beginning the
+        # numbers share (instead of one pass over the text per number). Others are found one by one.
+        self._own_tokens = {n for n in own if _TOKEN_RUN.fullmatch(n)}
+        self._own = sorted(own - self._own_tokens, key=len, reverse=True)
+        groups: dict[str, list[str]] = {}
+        for number in self._own_tokens:
+            groups.setdefault(number[:2], []).append(number)
+        self._token_runs = [lazy_pattern(rf"{re.escape(commonprefix(group))}(?<!{_TOKEN_CHAR}"
+                                         rf"{re.escape(commonprefix(group))}){_TOKEN_CHAR}*")
+                            for group in groups.values()]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         spans = [m.span() for m in self._shaped.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
         lower = text.lower()
         if len(lower) != len(text):  # a few characters lower-case to two
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        for runs in self._token_runs:
+            for run in runs.finditer(lower):
+                start, end, written = run.start(), run.end(), run.group()
+                if written in self._own_tokens:
+                    spans.append((start, end))
+                if written[-1] == "-" and written[:-1] in self._own_tokens:
+                    spans.append((start, end - 1))
         for number in self._own:
             spans += _token_spans(lower, number)
         at = lower.find("invoice")
@@ -965,6 +983,10 @@ class InvoicePattern:
         if "#" in text:
             spans += [m.span() for m in _HASHED_INVOICE.finditer(text)]
         return sorted(set(spans), key=lambda span: (span[0], -span[1]))
+
+
+_TOKEN_CHAR = r"[\w-]"  # a character that would continue an invoice number (see _token_char)
+_TOKEN_RUN = lazy_pattern(_TOKEN_CHAR + "+")
 
 
 def _token_spans(lower: str, token: str) -> list[tuple[int, int]]:

@@ -166,3 +166,20 @@ def test_any_word_in_tells_what_any_in_tells():
             assert grounding.any_word_in(text, words) is expected, (text, words)
             found += expected
     assert found > 2000
+
+
+def test_an_accounts_own_invoice_numbers_are_found_as_whole_tokens_wherever_they_stand():
+    numbers = ["G-7", "G-70", "g-7-", "H-100", "INV-1042", "inv-1042-2", "A/1", "KM 6188", "x_9", "Ab-1"]
+    pattern = grounding.InvoicePattern(numbers)
+    one_by_one = grounding.InvoicePattern(numbers)  # each own number looked for by its own pass
+    one_by_one._own, one_by_one._own_tokens, one_by_one._token_runs = sorted(
+        {n.lower() for n in numbers}, key=len, reverse=True), set(), []
+    rng = random.Random(19)
+    pieces = numbers + ["-", "--", " ", "/", "_", "x", "7", "0", "é", "İ", ".", "INV", "inv-", "g-7", "h-100"]
+    own = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        spans = pattern.spans(text)
+        assert spans == one_by_one.spans(text), text
+        own += sum(text[a:b].lower() in ("g-7", "g-70", "h-100", "inv-1042-2", "ab-1") for a, b in spans)
+    assert own > 400
