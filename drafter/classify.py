@@ -112,7 +112,7 @@ WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|
 MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
 ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
 DATE = _alt(
-    rf"(?:this |next |the coming |coming )?{WEEKDAY}\b(?:,? (?:the )?{ORDINAL}(?: of {MONTH})?|,? {MONTH}\.? {ORDINAL})?",
+    rf"{ORDINAL} of (?:this|next|the) month", rf"(?:this |next |the coming |coming )?{WEEKDAY}\b(?:,? (?:the )?{ORDINAL}(?: of {MONTH})?|,? {MONTH}\.? {ORDINAL})?",
     rf"{MONTH}\.? {ORDINAL}\b(?:,? \d{{4}})?",
     rf"{ORDINAL} (?:of )?{MONTH}\b(?: \d{{4}})?",
     rf"the {ORDINAL}\b(?: of (?:{MONTH}|this month|next month|the month))?",
@@ -248,7 +248,7 @@ def _rule_each(category: str, group: str, lexicon: str, kind: str, tail: str = "
 SUSPEND_ACT = _alt(
     _verb("suspend"), _verb("pause"), _verb("disable"), _verb("deactivate"), _verb("disconnect"),
     r"cut(?:s|ting)? off", r"shut(?:s|ting)? (?:off|down)", _verb("turn") + r" off", _verb("switch") + r" off",
-    _verb("lock") + r"(?: out)?", _verb("block"), r"freez(?:e|es|ing)|froze|frozen", _verb("restrict"),
+    _verb("lock") + r"(?: out)?", r"pull(?:s|ed|ing)?(?= (?:your |the |all |any )?(?:\w+(?:'s)? )?(?:access|log-?ins?|services?|account|api|licen[cs]es?|seats|subscriptions?|credit|support|supply|terms|phones?|internet|hosting|website|portal|platform)\b)", _verb("block"), r"freez(?:e|es|ing)|froze|frozen", _verb("restrict"),
     _verb("revoke"), _verb("terminate"), r"cancel(?:s|led|ed|ling|ing)?", _verb("halt"),
     r"stop(?:s|ped|ping)?(?! by| in\b| over)", _verb("discontinue"), _verb("interrupt"),
     r"withh(?:old|olds|eld|olding)", r"h(?:old|olds|eld|olding)(?! off| an account| accounts)", _verb("downgrade"),
@@ -271,10 +271,10 @@ SUSPEND_OBJ = _alt(
     r"(?:line of credit|credit line|credit terms|credit limit|credit facility|trade credit|credit privileges|open credit|credit account|terms)",
     r"support(?! (?:team|ticket|tickets|desk|portal|case|cases|request|requests|staff|line|agents?|articles?|cent(?:er|re)))", r"maintenance", r"work on (?:the|your) (?:project|site|job)", r"(?:crews?|work) on site", r"hosting", r"website",
     r"phone lines?", r"phones(?! (?:call|calls|number|numbers))", r"sim(?: cards?)?|sims", r"mobiles?|handsets?", r"connectivity", r"internet", r"fulfil+ment", r"environment", r"instance", r"tenant",
-    r"supplying", r"servicing", r"delivering", r"(?:dispatch|despatch)(?:es)?(?! (?:team|note|notes|date|dates|details|confirmation|address|centre|center|area|times?))", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
+    r"supplying", r"servicing", r"delivering", r"(?:dispatch|despatch)(?:es)?(?! (?:team|note|notes|date|dates|details|confirmation|address|centre|center|area|times?))", r"placements?", r"(?:temp|temporary|agency|contract) (?:workers|staff|labou?r)", r"(?:card |payment |pos )?terminals", r"(?:fuel|fleet|trade|store|purchase|charge|account) cards?", r"backups?", r"(?:backup|sync|scheduled|print|build) jobs", r"(?:site )?works(?= on (?:site|the site|your site))", r"(?<=the\s)works\b", r"work on (?:the|your) (?:\w+ ){0,2}?(?:project|site|job|extension|build|contract|development|scheme|refit|fit-?out)", r"(?:site |building |security |access )?(?:passes|badges|key ?cards|fobs|permits)", r"connections?(?! (?:fee|charge|details))", r"control (?:panels?|units?|systems?)", r"telematics", r"remote (?:access|monitoring|control)", r"devices?", r"generators?", r"machines?",
 )
-_rule("suspension", rf"(?P<act>{SUSPEND_ACT})(?! (?:billing|charging|invoicing|the (?:billing|charges|invoices?))\b){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
-_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(7)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold)|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:switch|switches|go|goes|turn|turns) (?:to )?(?:read-only|read only|view-only|view only)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
+_rule("suspension", rf"(?P<act>{SUSPEND_ACT})(?! (?:billing|charging|invoicing|the (?:billing|charges|invoices?)|(?:all |any |the |our )?(?:reminders|chasers|dunning|follow-?ups|collection (?:calls|emails|activity)))\b){_gap(4)}(?:all |any |your |the |our )*(?P<obj>{SUSPEND_OBJ})\b(?! (?:is|are) (?:fully )?(?:active|restored))")
+_rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ})\b{_gap(7)}(?P<act>(?:{BE} |will |'ll |may |might |could |would |have |has |had )(?:\w+ )?(?:cut|withdrawn|pulled|removed|deprovisioned|offboarded|(?:switched|set|changed|moved|made|limited|restricted|downgraded) (?:to )?(?:read-only|read only|view-only|view only)|read-only|view-only|barred|suspended|paused|disabled|deactivated|disconnected|cut off|severed|shut off|shut down|turned off|switched off|locked(?: out)?|blocked|frozen|restricted|revoked|terminated|cancell?ed|halted|stopped|discontinued|interrupted|withheld|held|downgraded|closed|taken offline|taken down|denied|put on hold|placed on hold)\b|(?:on (?:pause|ice)|on (?:a )?(?:credit |shipping |order |account )?hold(?! for (?:pick-?up|collection|you\b)))|(?:will |'ll |would |may |might |could |shall |are going to |is going to )?(?:\w+ )?(?:stop(?:s)? (?:working|functioning|shipping|going out|being processed|being shipped)|stop\b(?! by)|cease(?:s)? to (?:work|function)|go(?:es)? (?:dark|offline|down|silent|quiet|dead|cold)|(?:switch|switches|go|goes|turn|turns) (?:to )?(?:read-only|read only|view-only|view only)|(?:sit|sits|stay|stays|remain|remains|be (?:kept|parked|held)) (?:in|at) our (?:bonded )?(?:warehouse|depot|yard|dispatch area|facility|premises)|lapse|expire|ends?\b(?! of)|be (?:unavailable|inaccessible|interrupted|offline)|become (?:unavailable|inaccessible)|no longer (?:work|function|be (?:available|accessible|active))))", requires=_SUSPEND_HINTS)
 _rule("suspension", rf"\b(?:put|puts|putting|place|places|placed|placing|keep|keeping)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}){_gap(3)}?\s*(?P<act>on (?:a )?(?:credit |shipping |order |account |administrative )?hold|on (?:ice|pause|stop))")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ}) (?:offline|off ?line|down)\b")
 _rule("suspension", rf"(?P<act>tak(?:e|es|en|ing)|took|cut(?:s|ting)?|kick(?:s|ed|ing)?|drop(?:s|ped|ping)?|remov(?:e|es|ed|ing)|disconnect\w*)\b{_gap(3)}off (?:the |our )?(?P<obj>network|grid|platform|system|servers?|portal)\b")
@@ -282,6 +282,9 @@ _rule("suspension", rf"(?P<act>pull(?:s|ed|ing)?|remov(?:e|es|ed|ing)|tak(?:e|es
 _rule("suspension", rf"(?P<act>(?:put|puts|putting|place|places|placed|placing|impos\w*) an? (?:block|stop|freeze|bar|ban|embargo)) (?:on|against) (?:your |all |any |the )*(?:further |new |future |pending )?(?P<obj>orders?|shipments?|deliver(?:y|ies)|account|supply|supplies|credit|access|dispatch(?:es)?)\b")
 _rule("suspension", rf"(?P<obj>(?:support )?(?:tickets|requests|queries|calls|emails|cases))\b{_gap(5)}(?P<act>(?:go|goes|will go|'ll go) unanswered|(?:will|'ll) (?:be )?(?:ignored|deprioriti[sz]ed|left unanswered))")
 _rule("suspension", rf"(?P<act>remov(?:e|es|ing)|strip(?:s|ping)?|revok(?:e|es|ing))\b(?: \w+)?? your (?:team's |company's |staff's |\w+ )?(?P<obj>seats|users?|licen[cs]es?|log-?ins?|access|credentials|passes|badges|permissions)\b")
+_rule("suspension", r"(?P<act>no (?:more|further) (?:\w+ ){0,2}?(?:deliveries|orders|shipments|stock|goods|loads|trucks)) (?:go|goes|get|gets|leave|leaves|ship|ships)\b", "plain")
+_rule("suspension", r"(?P<obj>(?:all |your |any )?orders) (?:are|will be|now|must be|go) (?:now )?(?:on )?(?P<act>cash on delivery|c\.?o\.?d\.?|cash in advance|prepaid|pro-?forma(?: only)?)\b")
+_rule("suspension", r"(?P<obj>credit (?:limit|line|terms)) (?:is|has been|will be|'s) (?:now )?(?:reduced |cut |set |dropped )?(?:to )?(?P<act>(?:\$|£|€)?0(?:\.00)?|zero|nil|withdrawn)\b")
 _rule("suspension", r"(?P<act>no (?:more|further)|nothing (?:more|further|else)?) (?:\w+ ){0,2}?(?:will|is going to|'ll|can|shall) (?:be )?(?P<obj>leave|leaving|ship|shipped|go out|dispatched|despatched|released|sent out|delivered|supplied)\b", "plain")
 _rule("suspension", r"(?P<act>(?:logged|locked|kicked|shut|frozen|barred|blocked) out) of (?:the |your |our )?(?P<obj>system|platform|portal|account|app|software|dashboard|tools?|workspace)\b")
 _rule("suspension", rf"\b(?P<obj>{SUSPEND_OBJ}){_gap(5)}(?P<act>(?:won't|will not|can't|cannot|can no longer|will no longer|no longer|will not be able to) (?:be )?(?:accepted|processed|shipped|fulfill?ed|released|delivered|honou?red|scheduled|dispatched|supplied|extended|renewed|available))", "plain")
@@ -289,7 +292,7 @@ _rule("suspension", rf"\b(?P<act>lose|losing|lost|loss of|(?<=no\s)longer (?:hav
 _rule("suspension", rf"(?P<act>(?:unable|(?<=not\s)able) to) (?P<obj>log ?in|sign in|access|place (?:new )?orders|order|use the (?:platform|portal|software|app))")
 _rule("suspension", rf"\b(?P<act>(?:suspension|interruption|disconnection|deactivation|termination|cancell?ation|shutoff|shut-off|cut-?off|loss|withdrawal|revocation|restriction|closure|freezing|blocking|lockout)) (?:of|to|in|on) (?:your |the |all |any )*(?P<obj>{SUSPEND_OBJ})", "noun")
 _rule("suspension", r"\b(?P<act>(?:service|account|access|platform|subscription) (?:suspension|interruption|disconnection|deactivation|termination|shutoff|lockout|lock-out)|(?:credit|shipping|account|order|administrative) hold|stop[- ]ship(?:ment)?|shipping freeze|order freeze)\b", "noun")
-_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch|fill|book|roster|cover)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the|three|two|four|five))* (?:next |upcoming |following )?(?:(?:batch|round|load|lot|consignment|run) of )?(?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items|temps|workers|staff|crews?|drivers|labou?r|engineers|technicians|operatives|shifts|nurses|carers|bookings|containers|cargo|consignments|specimens|samples|tests|listings))", "inverted")
+_rule("suspension", rf"(?P<obj>(?:ship|deliver|release|process|accept|fulfil+|extend|provide|support|supply|honou?r|service|dispatch|schedule|start|continue|load|pack|send|despatch|fill|book|roster|cover)\w*(?: (?:any|your|new|further|additional|future|more|open|pending|the|three|two|four|five))* (?:next |upcoming |following )?(?:(?:batch|round|load|lot|consignment|run) of )?(?:anything(?: further| more| else)?|(?:\w+ ){0,3}?on (?:credit|account|open terms|terms)|(?:\w+ )?(?:orders?|shipments?|deliver(?:y|ies)|credit|work|service|services|goods|materials|products|equipment|terms|jobs?|projects?|stock|parts|supplies|inventory|product|items|temps|workers|staff|crews?|drivers|labou?r|engineers|technicians|operatives|shifts|nurses|carers|bookings|containers|cargo|consignments|specimens|samples|tests|listings|runs|batches)))", "inverted")
 _rule("suspension", rf"(?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|(?<=payment\sin\s)advance|(?<=payment\s)upfront|(?<=payment\sup\s)front|prepaid|pre-?pay)\b{_gap(6)}(?P<obj>(?:future|new|further|additional|any|all|upcoming) (?:orders|shipments|deliveries|work|purchases))")
 _rule("suspension", rf"(?P<obj>(?:future|new|further|additional|upcoming) (?:orders|shipments|deliveries|work|purchases)){_gap(4)}(?:will |would )?(?:require|need|be on|be shipped on|ship on|be subject to)\w* (?P<act>cash in advance|cash on delivery|c\.?o\.?d\.?|prepayment|pre-payment|payment in advance|payment up ?front|advance payment|to be (?:paid|prepaid) (?:on a pro-?forma(?: basis)?|up ?front|in advance))")
 _rule("suspension", r"(?P<act>down tools)\b", "plain")
@@ -304,7 +307,7 @@ _rule("suspension", r"(?P<act>(?:hate|shame|pity|wouldn't want|would not want)\b
 _rule("suspension", r"(?P<act>cash[- ](?:before|ahead of|prior to|with)[- ](?:dispatch|despatch|delivery|shipping|shipment|order)|(?:payment|prepayment) (?:before|prior to|ahead of) (?:dispatch|despatch|shipping|shipment))\b", "plain")
 # The consequence told by what the reader finds: "turn up one morning and find nothing loaded",
 # "a platform is of little use once nobody can log in".
-_rule("suspension", rf"(?P<act>(?:turn|turns|come|comes|arrive|arrives|show|shows|log|logs|try|tries|open|opens)\b{_gap(10)}(?:find|finds|discover|discovers)\b[^.!?]{{0,30}}?\b(?:nothing (?:loaded|there|waiting|on the (?:truck|shelf|dock))|(?:can't|cannot|can no longer|unable to|won't let (?:them|you|him|her|anyone)|no longer able to) (?:log ?in|sign ?in|access|order|get in)|(?:it|everything|the (?:\w+ )?(?:system|account|portal|platform|software|app|workspace|dashboard)) (?:locked|gone|switched off|shut|offline|dark|empty)|no (?:access|stock|goods|deliveries)))", "plain")
+_rule("suspension", rf"(?P<act>(?:turn|turns|come|comes|arrive|arrives|show|shows|log|logs|try|tries)\b{_gap(10)}(?:find|finds|discover|discovers)\b[^.!?]{{0,30}}?\b(?:nothing (?:loaded|there|waiting|on the (?:truck|shelf|dock))|(?:can't|cannot|can no longer|unable to|won't let (?:them|you|him|her|anyone)|no longer able to) (?:log ?in|sign ?in|access|order|get in)|(?:it|everything|the (?:\w+ )?(?:system|account|portal|platform|software|app|workspace|dashboard)) (?:locked|gone|switched off|shut|offline|dark|empty)|no (?:access|stock|goods|deliveries)))", "plain")
 _rule("suspension", r"(?P<act>(?:(?<=little\s)|(?<=no\s)|(?<=much\s))use|stops? being (?:useful|usable|much use))\b[^.!?]{0,60}?\b(?:once|when|if) (?:nobody|no one|none of (?:you|your \w+|them))\b[^.!?]{0,30}?\b(?:can|could|is able to|are able to) (?:log ?in|sign ?in|access|use)\b", "plain")
 _rule("suspension", r"(?P<act>(?<=no\s)(?:payment|pay|money|cash),? no (?:more )?(?:deliveries|delivery|supply|service|orders|goods|stock|access|shipments))\b", "plain")
 _rule("suspension", rf"(?P<act>(?:shame|pity) if|hate for)\b{_gap(3)}(?P<obj>{SUSPEND_OBJ})\b{_gap(3)}(?:stopped|failed|didn't|did not|were (?:delayed|held|paused)|went (?:missing|astray)|suddenly|found (?:itself|themselves)|ended up|slipped)\b")
@@ -318,7 +321,8 @@ AGENCY = _alt(
     r"(?:collection|collections|debt) agents?", r"debt (?:solutions|management|recovery) (?:firm|company|agency|specialists?)",
     r"(?:third[- ]party |outside |external |professional |debt )collectors?", r"(?<=a\s)collector\b", r"(?<=the\s)collectors?\b(?! at| of)",
     r"(?:third[- ]party|outside|external) (?:agenc(?:y|ies)|firms?|partners?|part(?:y|ies)|collections?|recovery)",
-    r"debt (?:buyers?|purchasers?)",
+    r"debt (?:buyers?|purchasers?)", r"(?:friends|partners|colleagues|people|team) at \w+ (?:recovery|collections?|credit management)\b",
+    r"(?:credit insurer'?s?|insurer'?s?|insurance company'?s?) (?:recovery|collections?) (?:team|department|agents?|unit)",
     r"(?:stranger|strangers|someone|somebody|people) from an? (?:collection |debt |recovery )?agency\b(?=[^.!?]{0,30}\b(?:ring|call|phon|chas|knock|turn|visit|show)\w*)",
     r"(?:firms?|compan(?:y|ies)|agenc(?:y|ies)|outfits?|partners?|specialists?|people) (?:(?:that|which|who) (?:speciali[sz]es?|focus(?:es)? on|deals? with|handles?|concentrates? on|chases?|pursues?|recovers?|collects?)|whose (?:\w+ ){0,2}?(?:business|job|trade|line of work|speciality|specialty) is) (?:in )?(?:getting (?:money|debts?|payments?|what(?:'s| is) owed) back|recover\w*|collect\w*|chasing|unpaid|overdue|debts?)",
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
@@ -342,7 +346,7 @@ LEGAL_STRONG = _alt(
     r"law ?suits?", r"litigat(?:e|ion|ing)", r"legal (?:action|actions|proceedings?|steps|measures|remed(?:y|ies)|options|recourse|route|process|claims?|case|avenues|channels|means)",
     r"court (?:action|proceedings?|claims?|order|judge?ments?|case|filing)", r"small[- ]claims", r"(?:county|district|magistrate|magistrates|civil|circuit|superior|local|high|supreme|sheriff|federal|commercial) court", r"statement of claim", r"adjudication (?:application|claim|proceedings)", r"(?:ask|asks|asking|apply|applying|petition\w*) (?:to )?(?:a|the) (?:judge|court|magistrate)",
     r"(?:obtain|enter|secure|seek|get)(?: a)? (?:court )?judge?ment", r"(?:court |default |money )?judge?ments? against", r"(?:court|default) judge?ments?",
-    r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing|issue|issues|issued|issuing|lodge|lodges|lodged|lodging) (?:a |our |the |an |formal )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))", r"charging orders?", r"attachment of earnings", r"third[- ]party debt orders?",
+    r"(?:(?<=to\s)|(?<=into\s)|(?<=in\s)|(?<=before\s)|(?<=to\sa\s)|(?<=in\sa\s))court\b(?! reporter| reporting)", r"(?:(?<=before\sa\s)|(?<=before\sthe\s)|(?<=to\sa\s)|(?<=to\sthe\s))judge", r"(?:file|files|filed|filing|issue|issues|issued|issuing|lodge|lodges|lodged|lodging) (?:a |our |the |an |formal )?(?:suit|claim|lawsuit|complaint)(?! (?:with|for) (?:your|the) (?:insurer|insurance|carrier))", r"charging orders?", r"(?:file|files|filed|filing|lodge|lodges|lodged|lodging|initiate|initiating) (?:a )?criminal (?:complaint|case|proceedings)", r"adjudication application", r"attachment of earnings", r"third[- ]party debt orders?",
     r"(?:mechanic'?s'?|materialman'?s|construction|builder'?s|statutory) liens?", r"liens?\b(?! waivers?| releases?| release forms?)",
     r"notice of intent to lien", r"bond claims?", r"claim (?:against|on) (?:the|your) (?:payment )?bond", r"stop notices?",
     r"statutory demand", r"winding[- ]up (?:petition|order|proceedings)", r"letter before (?:action|claim)", r"demand letter",
@@ -354,7 +358,7 @@ _rule_each("legal_action", "act", LEGAL_STRONG, "noun", r"\b")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
 _rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
 _rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
-_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:to|over to)|went to|end(?:s|ed)? up (?:with|on|in)|land(?:s|ed|ing)? (?:with|on|in)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
+_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:straight |directly |right )?(?:to|over to)|went to|end(?:s|ed)? up (?:with|on|in)|land(?:s|ed|ing)? (?:with|on|in)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be|been)\b{_gap(2)}?\s*(?P<act>(?:asked|instructed|told|briefed|engaged|retained) to|enforce|recover|chase|contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}) (?P<act>(?:send|sends|sending|file|files|filing|issue|issues|issuing|serve|serves|serving|draft|drafts|drafting|prepare|prepares|preparing) (?:you |your company )?(?:a |the |formal )*(?:demand|letter|notice|claim|complaint|papers|summons|writ))")
@@ -370,7 +374,7 @@ _rule("legal_action", r"(?P<act>(?:legal|attorney'?s?'?|lawyer'?s?'?|court) (?:f
 # ---- credit_reporting ----------------------------------------------------
 BUREAU = _alt(
     r"(?:business |commercial |consumer )?credit (?:bureaus?|reporting (?:agenc(?:y|ies)|bureaus?|compan(?:y|ies))|reference agenc(?:y|ies)|rating agenc(?:y|ies)|agenc(?:y|ies))",
-    r"dun (?:&|and) bradstreet", r"cibil", r"crif", r"illion", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"nacm",
+    r"dun (?:&|and) bradstreet", r"cibil", r"crif", r"illion", r"d ?& ?b\b(?! number)", r"experian", r"equifax", r"trans ?union", r"creditsafe", r"creditor ?watch", r"credit ?watch", r"nacm",
     r"paydex", r"(?<=the\s)bureaus?\b(?! of)", r"agenc(?:y|ies) (?:that|which|who) (?:score|scores|rate|rates|track|tracks|monitor|monitors|assess|assesses)", r"(?:industry |trade )credit (?:groups?|associations?|bureaus?|exchanges?)", r"agencies (?:that|which) (?:banks|lenders|suppliers|creditors)", r"(?:lenders|banks|suppliers|creditors|underwriters) (?:seeing|to see|see|find|finding) (?:this|it) on your (?:credit |business )?(?:file|record|report)", r"trade (?:bureaus?|exchanges?)", r"credit (?:group|exchange)s?",
 )
 CREDIT_RECORD = r"(?:business file|(?:business |company(?:'s)? |commercial |corporate )?credit (?:rating|ratings|score|scores|report|reports|file|history|record|standing|profile|worthiness)|creditworthiness|trade ?lines?|(?<=payment\s)(?:record|profile))"
@@ -379,6 +383,7 @@ _rule_each("credit_reporting", "obj", BUREAU, "noun", r"\b(?! (?:integration|api
 _rule("credit_reporting", rf"(?P<act>{CREDIT_HARM}){_gap(6)}(?P<obj>{CREDIT_RECORD})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}){_gap(4)}(?P<act>{CREDIT_HARM})")
 _rule("credit_reporting", rf"(?P<obj>{CREDIT_RECORD}|(?:business|company|trade) (?:report|file)s?)\b{_gap(6)}(?P<act>(?:will|'ll|is going to|are going to|would) (?:\w+ )?(?:see|find|read|show|learn)) (?:exactly |precisely |clearly )?(?:how (?:this|the|your)|this (?:debt|arrears|invoice|balance|account)|the (?:debt|arrears|unpaid|late|overdue)|about (?:this|the debt|the arrears))")
+_rule("credit_reporting", r"(?P<obj>(?:trade|credit|bank) references?)\b[^.!?]{0,60}?\b(?P<act>(?:will|'ll|would|are going to|is going to) (?:\w+ )?(?:hear|be told|learn|find out))\b", "plain")
 _rule("credit_reporting", rf"(?P<act>(?:read|reading|see|seeing|find|finding|learn|learning) about (?:this|it|the debt|the arrears)) on your (?P<obj>{CREDIT_RECORD}|(?:business|company|trade) (?:report|file))")
 _rule("credit_reporting", r"(?P<act>(?:report|reported|reporting|list|listed|flag|flagged|record|recorded|mark|marked)\w*)\b.{0,40}?\bas (?P<obj>delinquent|seriously delinquent|in default|a bad debt|non-?paying)", "plain")
 _rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|registered|on your file)|entr(?:y|ies) on your (?:credit |business )?file)", "noun")
@@ -397,10 +402,14 @@ _rule("personal_guarantee", rf"(?P<act>hold|holding|held|look|looking|pursue|pur
 _rule("personal_guarantee", rf"(?P<act>cover\w*|pay\w*|settl\w*|meet|make good|fund\w*)\b{_gap(4)}(?P<obj>out of (?:his|her|their|your) (?:own )?pockets?)", requires=("pocket",))
 _rule("personal_guarantee", r"(?P<act>(?:he|she|you|they|mr\.? \w+|mrs\.? \w+|ms\.? \w+|your (?:director|owner|md|ceo|principal|founder)s?) (?:personally )?signed) (?:the|a|that|this|his|her|your) (?:personal )?(?P<obj>guarant(?:ee|y))\b", requires=("guarant",))
 # The guarantee in other words: "put his own name behind this account", "stand behind the company's debts".
-_rule("personal_guarantee", r"(?P<act>put|puts|putting|placed|back|backs|backed|backing|secur\w*|underwr\w*|guarantee\w*) (?:\w+ ){0,3}?(?:with |behind (?:this|the|your) (?:account|debt|credit|facility) with )?(?P<obj>(?:his|her|your|their) own (?:name|money|assets|signature|funds|home|house))(?: behind| on the line| against)?\b(?! forward)")
+_rule("personal_guarantee", r"(?P<act>put|puts|putting|placed|backed|backing|secur\w*|underwr\w*|guarantee\w*) (?:\w+ ){0,3}?(?:with |behind (?:this|the|your) (?:account|debt|credit|facility) with )?(?P<obj>(?:his|her|your|their) own (?:name|money|assets|signature|funds|home|house))(?: behind| on the line| against)?\b(?! forward)")
 _rule("personal_guarantee", r"(?P<act>stand|stands|stood|standing) behind (?:the |your |his |her |their |its )?(?:company's |business's |firm's |own )?(?P<obj>debts|liabilities|borrowings?|obligations|credit account)\b")
 _rule("personal_guarantee", r"(?P<obj>your (?:own |personal |private |family )(?:assets|house|home|savings|property|wealth|bank accounts?))\b(?=\W+(?:\w+\W+){0,2}?(?:is|are|isn't|aren't|is not|are not)\W+(?:\w+\W+)?(?:on the table|part of (?:this|the)|in (?:play|scope|the frame|the picture)|at (?:risk|stake)|exposed|next))", "noun")
-_rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually) (?:liable|responsible|accountable|on the hook))")
+_rule("personal_guarantee", r"(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)(?<!i'll\sbe\s)(?P<act>(?:personally|individually|jointly and severally) (?:liable|responsible|accountable|on the hook))")
+# Signed in one's own name: "you signed the credit application in your own name", "it was your signature on that application".
+_rule("personal_guarantee", r"(?<!\bi\s)(?<!we\s)(?P<act>signed)(?: for)? (?:\w+ ){0,4}?(?P<obj>personally|in (?:his|her|their|your) own names?)\b")
+_rule("personal_guarantee", r"(?P<act>your (?:own )?(?:signature|name))\b[^.!?]{0,40}?\bon (?:that|the|this|your) (?P<obj>credit application|application|account application|guarantee|credit agreement)\b", "plain")
+_rule("personal_guarantee", r"(?P<act>(?:looking|look|turn|turning|come|coming) to you) (?:personally )?(?P<obj>for (?:the )?(?:[£$€]|balance|debt|money|payment|amount|full))")
 
 # ---- repossession --------------------------------------------------------
 REPO_OBJ = _alt(
@@ -420,6 +429,8 @@ REPO_ACT = _alt(
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
 MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
+SERVICE_ROUTINE = _c(r"\b(?:(?:scheduled|planned|routine) (?:maintenance|downtime|upgrades?|works?)|maintenance window|free trial|\d+-day trial|trial (?:period|ends|expires|account|workspace)|failed (?:password|login|sign-?in) attempts?|(?:blocked |failed |suspicious )?login attempts|threat detection)\b")
+_SERVICE_ROUTINE_HINTS = ("mainten", "downtime", "upgrade", "works", "trial", "attempt", "threat")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|(?:once|when|after) (?:the |your )?(?:job|project|work|hire|rental|pour|build|contract)(?: is| has| has been)? (?:done|finished|complete|completed|over|ended)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
@@ -433,6 +444,8 @@ _rule("repossession", rf"\b(?P<obj>{REPO_OBJ}) (?P<act>repossession|retrieval|re
 _rule("repossession", rf"(?P<act>tak(?:e|es|en|ing)|took|get|gets|getting|got|want|wants|need|needs|bring|bringing)\b{_gap(3)}(?P<obj>{REPO_OBJ}) (?:back|away|home)\b")
 _rule("repossession", r"\b(?P<act>repossess\w*|repo crew|retention of title|title\b(?: to (?:the |our |all |any )?\w+)? (?:remains|stays|remain|stay) with us)\b", "noun")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?;]{{0,120}}?\b(?P<act>{_verbs('repossess', 'reclaim', 'retrieve', 'collect', 'remove', 'recall')}|(?:take|taking|took) back|(?:pick|picking|picked) up|(?:pull|pulling|pulled)|fetch(?:ing)?|(?:bring|bringing|brought|take|taking|took|carry|carrying|cart|carting|haul|hauling)(?= \w+ (?:home|back|away))|(?:come|coming|came|go|going) (?:and|to) (?:get|collect|fetch|grab|take)) (?:them|it|those|these|everything)\b")
+_rule("repossession", r"(?P<act>(?:bring|bringing|brought|take|taking|took|cart|carting|haul|hauling)\w* (?:it|them|everything|the lot) (?:all )?back to (?:the|our) (?:yard|depot|warehouse|compound))\b", "plain")
+_rule("repossession", rf"(?P<obj>{REPO_OBJ})\b(?: \w+){{0,2}}? (?:not )?made available for (?P<act>collection|pick-?up|uplift|recovery)\b", "plain")
 _rule("repossession", r"(?P<act>load(?:s|ed|ing)? (?:them|it|everything|the \w+) back (?:on|onto|into) (?:the |our )?(?:truck|lorry|trailer|low-?loader|ute|van))\b", "plain")
 _rule("repossession", rf"\b(?P<obj>{REPO_OBJ})\b[^.!?]{{0,40}}\b(?P<act>(?:spare|second|duplicate) (?:set of )?keys?)\b", requires=("key",))
 _rule("repossession", rf"(?P<act>sen(?:d|ds|ding|t) (?:a |our |the |out )*(?:trucks?|crews?|drivers?|team|someone|people|recovery \w+)) (?:out )?(?:for|to (?:get|collect|grab|pick up|retrieve|recover)) (?:the |your |our |all )*(?P<obj>{REPO_OBJ})")
@@ -450,9 +463,9 @@ LATE_FEE = _alt(
     r"late[- ](?:payment[- ])?(?:fees?|charges?|penalt(?:y|ies)|interest|surcharges?)", r"finance charges?", r"(?:statutory|default|penalty|late payment|overdue|daily|monthly|compound) interest",
     r"interest (?:charges?|keeps? (?:running|ticking|climbing|mounting|adding up)|at (?:a rate|the rate|\d)|of \d|will|would|may|on (?:the |your |all |any |this )?(?:overdue|outstanding|unpaid|late|past[- ]due|balance|amount|remaining|invoice)|accru\w*|at \d|is (?:being |now )?(?:charged|added|applied|accruing))",
     r"(?:accru\w*|charg(?:e|es|ed|ing)|add(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|levy\w*|assess\w*|impos\w*|incur\w*|begin\w* to accrue) (?:\w+ ){0,3}?interest",
-    r"penalt(?:y|ies)(?! box| kick| shot| shoot-?out| spot| area| corner)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
+    r"(?<!holiday\s)(?<!weekend\s)(?<!overtime\s)penalt(?:y|ies)(?! box| kick| shot| shoot-?out| spot| area| corner| rates?)", r"(?:administrative|administration|admin|collection|collections|recovery|reinstatement|reconnection|reactivation|dunning|enforcement) (?:fees?|costs?|charges?)",
     r"costs (?:will be |being )?added", r"costs? of (?:collection|collecting|recovery|recovering|enforcement)",
-    r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"interest (?:starts?|begins?|kicks in|will start|will begin)",
+    r"fixed[- ](?:sum )?compensation", r"compensation (?:of [£$€]?\d+|for late payment|under the)", r"late payment compensation", r"interest (?:starts?|begins?|kicks in|will start|will begin)", r"interest (?:is |will be )?(?:now )?(?:running|ticking)",
     r"(?:charged|billed|added) (?:for )?(?:every|each|per) (?:day|week|month)", r"(?:daily|weekly|monthly) (?:charges?|fees?|penalt(?:y|ies))", r"(?:contractual|statutory) (?:interest|compensation|costs)",
     r"\bapr\b", r"per annum", r"(?:additional|extra|further) (?:fees|charges|costs)(?: (?:may|will|could|would))(?: \w+)? (?:apply|be (?:added|charged|applied|assessed|incurred))",
     r"(?:late|overdue|arrears|delinquency|default|non-?payment|dunning|chasing) (?:surcharges?|premiums?|loadings?)", r"(?:delinquency|default|arrears|non-?payment|overdue) (?:fees?|charges?|penalt(?:y|ies))",
@@ -468,31 +481,34 @@ LATE_FEE = _alt(
     r"(?:further|extra|additional|another) \d+(?:\.\d+)? ?(?:%|percent) (?:\w+ ){0,3}?(?:levied|charged|added|applied|imposed|payable)\b",
     r"(?:every|each|per|a|for each|for every) (?:day|week|month) (?:it|that|the (?:invoice|balance|account|amount|debt)) (?:stays?|remains?|goes|is|sits?) (?:unpaid|outstanding|overdue|unsettled)",
     r"(?:go|goes|going|went) up by [£$€]?\d[\d,.]*(?: pounds| dollars| euros|%| percent)? (?:every|each|per|a) (?:day|week|month)",
-    r"penalty (?:percentage|rate|amount|sum|uplift)s?", r"costs? (?:\w+ ){0,4}?(?:in |of )?(?:recovering|collecting|chasing|pursuing|enforcing)(?: \w+){0,4}? (?:may |will |shall )?(?:be )?added to (?:the|your) (?:balance|debt|amount|account)", r"(?:more (?:expensive|costly)|cost you more)\b[^.!?]{0,40}\bthe longer\b", r"the longer\b[^.!?]{0,40}\b(?:more (?:expensive|costly)|cost you more)\b", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
+    r"(?<!holiday\s)(?<!weekend\s)(?<!overtime\s)penalty (?:percentage|rate|amount|sum|uplift)s?", r"costs? (?:\w+ ){0,4}?(?:in |of )?(?:recovering|collecting|chasing|pursuing|enforcing)(?: \w+){0,4}? (?:may |will |shall )?(?:be )?added to (?:the|your) (?:balance|debt|amount|account)", r"(?:more (?:expensive|costly)|cost you more)\b[^.!?]{0,40}\bthe longer\b", r"the longer\b[^.!?]{0,40}\b(?:more (?:expensive|costly)|cost you more)\b", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,60}?\b(?:extra|additional) (?:charges?|fees?|costs?)", r"(?:meter|clock) (?:on|for) (?:the )?interest", r"(?<=every\s)(?:day|week|month)\b[^.!?]{0,80}?\b(?:bigger|larger|grows|goes up|increases|rises|climbs)\b",
     r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
-FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|lift(?:ed|ing)|lifts? (?:the |this |that |your |our |any )?(?:\w+ )?(?:holds?|blocks?|freezes?|suspensions?|stops?|fees?|charges?|liens?|restrictions?|interest|penalt(?:y|ies))|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
+FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|discharg\w*|lift(?:ed|ing)|lifts? (?:the |this |that |your |our |any )?(?:\w+ )?(?:holds?|blocks?|freezes?|suspensions?|stops?|fees?|charges?|liens?|restrictions?|interest|penalt(?:y|ies))|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
       "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|(?<=\s)from you|reach(?:es|ed)? us|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
       requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
 _rule("deadline", rf"(?P<act>(?:remains?|is still|are still|still(?: be)?) (?:unpaid|outstanding|open|overdue)|(?:has|have)(?: not|n't) (?:yet )?been (?:paid|received|cleared|settled)) (?P<time>(?:after|on|by|beyond|past|as of|at close of business on|at) {DATE}|(?:after|beyond|within) {NUMBER} (?:more |further )?(?:business |working |calendar )?days?)\b", "plain")
-_rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|clears|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
+_rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|clears|clearing|settling|paying|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
 _rule("deadline", r"(?P<act>(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance)(?: (?:in|into) (?:our|the) (?:account|bank))?) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
+_rule("deadline", r"(?P<act>(?:need|needs|want) (?:this|that|it|the (?:balance|invoice|amount|money)) (?:paid|settled|cleared|sorted|in)(?: up)?) (?P<time>today|tonight|tomorrow|this week|now)\b", "plain")
 _rule("deadline", r"(?P<act>(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?)) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
 # A consequence dated and tied to non-payment ("your licences lapse on 30 June if the renewal is still unpaid"):
 # a deadline only beside the consequence itself (kind "dated": kept when the sentence asserts another category).
-_UNPAID_CONDITION = r"(?:if|should|in case) (?:\S+ ){0,10}?(?:(?:still|remains?|stays?|is|are) (?:unpaid|outstanding|open|overdue|owing|unsettled)|(?:\w*n't|not|never) (?:yet )?(?:been )?(?:paid|received|cleared|settled|brought up to date|satisfied))"
-_rule("deadline", rf"(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE}))\b[^.!?;]{{0,40}}?\b(?P<act>{_UNPAID_CONDITION})\b", "dated")
-_rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE}))\b", "dated")
+_UNPAID_CONDITION = r"if (?:\S+ ){0,10}?(?:(?:still|remains?|stays?|is|are) (?:unpaid|outstanding|open|overdue|owing|unsettled)|(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:yet )?(?:been )?(?:paid|received|cleared|settled|brought up to date|satisfied))"
+_rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b", "dated")  # the date comes just before it: see _dated_before
+DATE_BEFORE = _c(rf"\b(?:on|from|at|after|as of) (?:the )?(?:{DATE})\b[^.!?;,'\"]{{0,20}}$")
+_rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? from (?:today|now|the date of this (?:letter|email|notice)))\b", "dated")
+_rule("deadline", r"(?P<act>if (?:\S+ ){0,6}?(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:been )?(?:paid|settled|cleared|received|sorted)(?: up)?) (?P<time>this week|today|tonight|tomorrow|this month|by (?:the )?end of (?:the |this )?(?:week|month|day))\b", "dated")
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -504,13 +520,13 @@ DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|co
 
 # ---- urgency -------------------------------------------------------------
 URGENCY = _alt(
-    r"urgen(?:t|tly|cy)(?! (?:support|help|assistance|queries|query|questions?|issues?|enquir\w+|care|repairs?|callouts?|call-outs?)\b)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
+    r"urgen(?:t|tly|cy)(?! (?:support|help|assistance|queries|query|questions?|issues?|enquir\w+|care|repairs?|callouts?|call-outs?|orders?|deliver(?:y|ies)|shipments?|jobs?|cases?)\b)", r"immediate (?:payment|attention|action|response|settlement|remittance|steps|resolution)", r"immediately(?! (?:after|following|upon|on receipt|once))",
     r"(?<=at\s)once", r"right away", r"right now", r"(?<=not\s)next week", r"this (?:minute|instant)", r"act (?:now|fast|quickly|today)", r"without (?:any )?(?:further |more )?delay", r"time[- ](?:sensitive|critical)",
-    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)(?! (?:went out|was sent|we sent|dated|(?:is|was) (?:dated|sent) on))", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
+    r"(?:last|final) (?:chance|opportunity|notice|warning|reminder|demand|request|attempt)(?! to (?:make|order|book|register|sign|grab|claim|save|enjoy|join|submit|change|review|approve|add|buy|see|visit)\b)(?! (?:went out|was sent|we sent|dated|(?:is|was) (?:dated|sent) on))", r"(?<=no\s)(?:further|more) (?:extensions|delays|excuses|chances|time)",
     r"(?:(?<=cannot\s)|(?<=can't\s)|(?<=won't\s)|(?<=not\s)|(?<=longer\s))(?:wait|hold off|extend (?:this|the deadline|any more time))(?: any)?(?: longer| further)?",
-    r"time is running out", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
+    r"time is (?:\w+ )?running out", r"(?<![a-z]\s)(?<![a-z],\s)pay (?:up )?now\b(?! (?:button|link|via|online|using|by card|at|through|on))", r"(?:need|want) (?:you to )?(?:get onto|deal with|sort|action|pay|settle|handle|look at) (?:this|it)(?: one)? (?:today|now|right away|asap)", r"(?:need|want) (?:this|that|it) (?:paid|settled|cleared|sorted)(?: up)? (?:today|now|right now|tonight)", r"(?:call|ring|pay|contact|reply|respond|get back to)\w* (?:me |us )?asap", r"running out of time", r"before it(?:'s| is) too late", r"(?:top|highest|number one) priority",
     r"(?:requires?|needs?|deserves?) your (?:immediate |urgent |prompt |full )?attention(?! when)", r"(?:requires?|needs?) (?:your )?action (?:today|now|immediately)", r"action (?:is )?required", r"straight ?away", r"forthwith",
-    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this", r"(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?) (?:today|now|immediately|this week)",
+    r"as (?:a |an )?(?:top |high |urgent )?priority(?: item| matter)?(?! (?:deliver(?:y|ies)|shipments?|orders?|dispatch|bookings?|jobs?|repairs?)\b)", r"(?<=a\s)(?:top |high |urgent )?priority (?:matter|item|issue)", r"the moment you (?:get|receive|read|see|hear) this", r"(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?) (?:today|now|immediately|this week)",
     r"(?:straight |right )?to the top of (?:(?:your|the) (?:list|pile|queue|in-?tray|inbox|desk)|yours)", r"(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance) (?:today|tonight|right now|now)", r"drop (?:whatever|everything)(?: else)?", r"prioriti[sz]e (?:this|payment|the payment)", r"as a matter of (?:urgency|priority)", r"(?:critical|pressing) (?:matter|issue|that)",
     r"must be (?:paid|settled|resolved|received|addressed|cleared|handled) (?:today|now|immediately)", r"(?:needs?|has) to (?:happen|be resolved|be paid|be settled) (?:today|now|this week)",
     r"final (?:demand|notice)", r"demand (?:full |immediate )?payment", r"(?<=\sor\s)else(?=\W*$)", r"pay (?:up )?now,? or\b",
@@ -519,7 +535,7 @@ _rule_each("urgency", "act", URGENCY, "plain", r"\b")
 IN_READERS_FAVOUR = _c(r"\b(?:increas|rais|extend|approv|upgrad|restor|lift|reinstat|improv|releas|unlock|reactivat)\w*")
 AT_READERS_REQUEST = _c(r"\b(?:as (?:you )?(?:requested|asked|instructed)|at your (?:request|instruction))\b")
 READERS_OPTION = _c(r"\bif you (?:need|want|would like|'d like|wish|prefer|decide)\b")
-NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
+NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|no action (?:is )?(?:needed|required)|nothing (?:you need|for you) to do|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|straight away) \w+ed\b|\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
 # ---- abusive -------------------------------------------------------------
@@ -528,7 +544,7 @@ INSULT = _alt(
     r"disgrace\w*", r"shameful", r"shameless", r"embarrassing", r"(?<=an\s)embarrassment", r"ridiculous", r"absurd", r"(?<=a\s)joke", r"(?:absolute|complete|total|utter|sick|bad|running) joke", r"like (?:grown-?ups|adults)", r"(?:haven't|hasn't|don't|doesn't|lack|lacks) (?:got )?the (?:brains?|sense|wits?|intelligence|competence|nous) to",
     r"(?:in|using) small words", r"read it slowly", r"takes the (?:biscuit|cake)", r"a (?:child|toddler|five-year-old|monkey|chimp) could", r"shambolic", r"too (?:complicated|difficult|hard) for you",
     r"what part of\b[^.!?]{0,40}\b(?:don't you|do you not|is too|are you)", r"cut out for (?:running|run|this|business|the job)", r"laughable", r"amateur\w*",
-    r"clueless", r"thiev\w*", r"(?:didn't|did not|doesn't|does not|hasn't|has not|haven't|have not) (?:\w+ )?sink in", r"(?:go|speak|write|type|explain (?:it|this)) (?:\w+ ){0,2}?slowly", r"(?:is it|it's|it is|is) (?:really |honestly |seriously |clearly |obviously |simply )?beyond (?:you|your)", r"(?:someone|somebody|anyone) (?:who|that) (?:actually )?knows what (?:they're|they are) doing", r"disorgani[sz]ation\b[^.!?]{0,40}\b(?:astonishing|staggering|unbelievable|appalling|shocking|remarkable)", r"even a (?:child|toddler|five-year-old|schoolchild|kid) (?:could|can|would|understands|knows|gets)", r"invest in a (?:calendar|calculator|diary|clock|watch)", r"how many times (?:do )?(?:i|we) (?:have|need) to (?:explain|tell|say|repeat|ask)", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
+    r"clueless", r"thiev\w*", r"rude", r"(?:(?<=so\s)|(?<=completely\s)|(?<=utterly\s)|(?<=totally\s))disorgani[sz]ed", r"(?:that's|that is) asking (?:a lot|too much)", r"get the intern to", r"(?:stop )?pretending (?:you're|you are|to be) a (?:serious|real|proper|professional)", r"(?:same )?black hole", r"(?:didn't|did not|doesn't|does not|hasn't|has not|haven't|have not) (?:\w+ )?sink in", r"(?:go|speak|write|type|explain (?:it|this)) (?:\w+ ){0,2}?slowly", r"(?:is it|it's|it is|is) (?:really |honestly |seriously |clearly |obviously |simply )?beyond (?:you|your)", r"(?:someone|somebody|anyone) (?:who|that) (?:actually )?knows what (?:they're|they are) doing", r"disorgani[sz]ation\b[^.!?]{0,40}\b(?:astonishing|staggering|unbelievable|appalling|shocking|remarkable)", r"even a (?:child|toddler|five-year-old|schoolchild|kid) (?:could|can|would|understands|knows|gets)", r"invest in a (?:calendar|calculator|diary|clock|watch)", r"how many times (?:do )?(?:i|we) (?:have|need) to (?:explain|tell|say|repeat|ask)", r"liars?", r"lying", r"dishonest\w*", r"crooks?", r"cheats?", r"freeload\w*", r"sloppy", r"negligent", r"irresponsible",
     r"unprofessional", r"inept\w*", r"hopeless", r"worthless", r"garbage", r"trash", r"dumb", r"fools?", r"foolish", r"childish", r"sad excuse",
     r"excuses", r"grow up", r"get your act together", r"shame on you", r"obtuse", r"dimwit\w*", r"halfwits?", r"nitwits?", r"imbeciles?", r"numpt(?:y|ies)", r"muppets?",
     r"(?:is that|is it|that's) (?:too much|asking too much) to ask", r"(?<=actually\s)capable of", r"(?<=even\s)capable of", r"come naturally", r"comes naturally",
@@ -538,22 +554,23 @@ INSULT = _alt(
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
-SECOND_PERSON = _c(r"\b(?:(?:a|any) (?:business|company|firm|outfit) (?:that|which) (?:can't|cannot|doesn't|won't)|you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
+SECOND_PERSON = _c(r"\b(?:(?:a|any) (?:business|company|firm|outfit) (?:that|which) (?:can't|cannot|doesn't|won't|calls itself|lectures)|(?:a|any) (?:client|customer|company|business) (?:so|as)|you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
 TALKING_DOWN = _c(r"\b(?:sink in|slowly|even a|how many times|small words)\b")  # aimed at the reader without naming them
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
 _rule_each("abusive", "act", INSULT, "plain", r"\b")
 
 # ---- criminal_threat -----------------------------------------------------
-POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|district attorney|public prosecutor|crown prosecution service|fraud squad)"
-_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)|pass(?:es|ed|ing)?(?: on)?){_gap(12)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad", "fraud", "crime"))
+POLICE = r"(?:the )?(?:police|cops|law enforcement|authorities|action fraud|economic crime unit|serious fraud office|fbi|sheriff'?s? (?:office|department)|(?:district|county|state) attorney'?s?(?: office| hot check division)?|hot check division|public prosecutor|crown prosecution service|fraud squad|detectives?|gardaí|gardai|garda|saps)"
+_rule("criminal_threat", rf"(?P<act>{_verbs('call', 'contact', 'notify', 'involve', 'report', 'refer', 'alert', 'file', 'tell', 'bring', 'escalate', 'ask')}|spok(?:e|en) (?:to|with)|speak(?:ing)? (?:to|with)|talk(?:ed|ing)? (?:to|with)|in touch with|in contact with|sen(?:d|ds|t|ding)|get(?:ting)?|hand(?:ed|ing)? (?:over|this)|pass(?:es|ed|ing)?(?: on)?){_gap(12)}(?P<obj>{POLICE})\b", requires=("police", "cops", "enforcement", "authorities", "fbi", "sheriff", "attorney", "prosecut", "squad", "fraud", "crime", "detective", "garda", "saps", "hot check"))
 # The authorities as the ones who would act: "the fraud squad would take a different view of these orders".
 _rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad|economic crime unit|action fraud|serious fraud office|trading standards|prosecutors?)\b{_gap(4)}(?P<act>(?:take|takes|taking|took) (?:an?|the) (?:\w+ ){{0,3}}?(?:interest|view|look)|(?:see|view|treat) (?:it|this|that|these|those|them|things) (?:\w+ )?differently|make of)")
 _rule("criminal_threat", rf"(?P<obj>police|authorities|fraud squad)\b{_gap(4)}(?P<act>involved)\b")
 _rule("criminal_threat", r"(?P<act>hear(?:ing)? from) (?P<obj>the (?:police|authorities|fraud squad|guards|gardaí|garda))\b")
-_rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?))\b", "plain")
+_rule("criminal_threat", r"(?P<act>(?:matter|case|job|one|issue) for) (?P<obj>the (?:police|authorities|fraud squad|prosecutors?|gardaí|gardai|garda)|saps|the saps)\b", "plain")
+_rule("criminal_threat", r"(?P<act>(?:lay|lays|laying|laid) (?:a )?(?:criminal )?charges?|(?:go|going|went|take|taking) (?:this |it )?(?:down )?to the (?:police )?station|by deception|(?:report|reporting|reported) (?:it|them|this) (?:to the police )?as stolen)\b", "plain")
 _rule("criminal_threat", r"(?:(?<=to\sthe\s)|(?<=with\sthe\s))(?P<obj>police|fraud squad|authorities|prosecutors?)\b")
 _rule("criminal_threat", rf"(?P<obj>police|law enforcement|authorities|fbi){_gap(2)}(?P<act>will|would|may|might|could|can|involved|report|complaint|investigation|case|visit|knock|come)\b")
-_rule("criminal_threat", r"(?P<act>arrest(?:ed|s|ing)?|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|(?<=a\s)crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
+_rule("criminal_threat", r"(?P<act>(?<!fall\s)(?<!cardiac\s)arrest(?:ed|s|ing)?(?![- ](?:processing|harness\w*|system|block|devices?|rooms?|points?))|jail|prison|behind bars|handcuff\w*|prosecut\w*|criminal (?:charges?|complaint|case|proceedings|prosecution|action|investigation|referral|matter|offen[cs]e|liability)|press(?:ing)? charges|(?:fraud|theft|embezzlement) (?:charges?|complaint|case|investigation|report)|charged with (?:fraud|theft)|theft of services|(?<=a\s)crime|criminal offen[cs]e|criminally)\b(?! (?:of|in) (?:the )?(?:our|your)? ?(?:bank|card))", "noun")
 _rule("criminal_threat", rf"(?P<act>report\w*|treat\w*|refer\w*|consider\w*|classif\w*|pursu\w*|flag\w*|log\w*){_gap(4)}(?P<obj>as (?:fraud|theft|a crime|criminal|obtaining|a fraud)|for (?:fraud|theft|prosecution))")
 _rule("criminal_threat", r"(?P<pred>fraud|fraudulent|theft|stealing|crime|criminal)\b(?! (?:prevention|team|department|alert|alerts|check|checks|protection|detection|background|squad))", "plain")
 
@@ -576,7 +593,8 @@ VIOLENCE = _alt(
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
     r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
     r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?:deal|deals|dealt|dealing) with (?:\w+ ){0,3}?the old[- ]fashioned way", r"(?:come|coming|go|going|be) (?:round|around|over) (?:to )?(?:your|his|her|their) (?:house|home|place|flat)",
-    r"(?:won't|will not|isn't|is not) (?:be )?for a (?:friendly )?(?:chat|cup of tea|coffee)", r"(?:windows?|glass) (?:\w+ ){0,2}?(?:up )?off the (?:pavement|floor|ground|street)",
+    r"(?:won't|will not|isn't|is not) (?:be )?for a (?:friendly )?(?:chat|cup of tea|coffee)", r"come to your (?:house|home|door|doorstep|flat)", r"(?:discuss|sort|settle) (?:it|this) on your doorstep", r"(?:won't|will not) enjoy (?:that|this|the) conversation",
+    r"(?:lads|boys|guys|men)\b[^.!?]{0,40}\b(?:offered|want|wants|keen|happy|itching) to (?:drive|come|pop|go|head) (?:over|round|around|down)", r"(?:teeth|windows?|glass) (?:\w+ ){0,2}?(?:up )?off the (?:\w+ ){0,2}?(?:pavement|floor|ground|street)",
     r"(?:find|found) (?:yourself|yourselves|himself|herself) (?:\w+ ){0,2}?(?:a )?(?:hospital|ambulance|a&e|stitches)", r"(?:you've|you have) got (?:kids|children|little ones)\b", r"(?:be|come|coming|pop|popping) (?:round|over|by) with (?:a (?:couple|few) of |some )?(?:mates|lads|friends|the boys|the lads)",
     r"(?:shouldn't|should not|don't want to|do not want to|wouldn't want to|would not want to) (?:be )?(?:mak(?:e|ing)|start(?:ing)?) enemies", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
     r"pay (?:you|your (?:\w+ )?(?:office|home|house|family|site|yard|warehouse|depot|shop|premises|place)) a (?:little |late-night |night-time |personal |surprise )?visit",
@@ -608,11 +626,15 @@ _THIRD_PARTY_WORDS = (
     "trade", "everyone", "everybody", "public", "press", "news", "media", "local", "chamber", "bbb", "social",
     "linkedin", "twitter", "facebook", "instagram", "reddit", "glassdoor", "google", "yelp", "trustpilot", "online",
     "network", "mailing", "newsletter", "wholesal", "retail", "merchant", "trader", "dealer", "manufactur", "builder",
-    "sector", "market", "association", "tenant", "resident", "occupant", "exhibitor",
+    "sector", "market", "association", "tenant", "resident", "occupant", "exhibitor", "agenc", "studio", "developer",
+    "procurement", "purchasing", "compliance", "audit", "finance", "clutch", "freelancer", "tradespeople", "trades", "designer",
+    "caterer", "printer",
 )
 THIRD_PARTY = _alt(
     r"(?:(?<=your\s)|(?<=other\s)|(?<=mutual\s)|(?<=shared\s))(?:(?:main|key|biggest|largest|major|top|other|own|fellow) )?(?:tenants|residents|occupants|exhibitors|suppliers|supplier|vendors|vendor|customers|clients|partners|investors|lenders|bank|banks|bankers|creditors|competitors|employees|staff|subcontractors|distributors|landlord|general contractor|gc|project owner|insurers?|franchisor|shareholders|members|community|neighbou?rs|peers|companies|businesses|firms|contractors|wholesalers|retailers|merchants|traders|dealers|manufacturers|builders)",
-    r"(?<=every\s)(?:supplier|vendor|customer|client|wholesaler|retailer|merchant|distributor|builder|contractor|subcontractor|lender|bank|business|company|firm|trader|dealer|manufacturer|member)",
+    r"(?<=every\s)(?:supplier|vendor|customer|client|wholesaler|retailer|merchant|distributor|builder|contractor|subcontractor|lender|bank|business|company|firm|trader|dealer|manufacturer|member|agency|studio|developer)",
+    r"(?<=their\s)(?:procurement|purchasing|compliance|audit|finance) (?:team|department|people|office)", r"(?<=on\s)(?:google|clutch)\b",
+    r"(?<=other\s)(?:developers|agencies|freelancers|tradespeople|trades|studios|designers|caterers|printers)",
     r"(?<=the\s)(?:main|general|principal|head|lead) contractor", r"(?:trade|industry|business|professional) (?:bod(?:y|ies)|federation)",
     r"(?:industry|trade) (?:peers|contacts|press|associations?|groups?|forums?|networks?|lists?|newsletters?|publications?)",
     r"everyone|everybody|(?<=the\s)(?:public|industry|trade|press|news)\b|media|local (?:paper|press|news)", r"chamber of commerce", r"better business bureau|bbb",
@@ -632,6 +654,8 @@ _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?P<past>heard|knew|l
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY}){_gap(3)}(?P<act>(?:wouldn't|would not|won't|will not) (?:\w+ ){{0,2}}?(?:impressed|pleased|happy|thrilled|amused|keen|want|like|enjoy)\w* (?:to )?(?:hear|hearing|learn|learning|find out|know|read|reading|see|seeing|discover))\b", "plain")
 _rule("public_shaming", r"(?P<act>(?:none|neither|nobody|(?<=not\s)one|(?<=no\s)one) of (?:them|those|your \w+|the \w+)) (?:would|will|'d)(?: \w+){0,2}? (?:want|like|enjoy|be (?:happy|pleased|impressed|thrilled))\w* (?:to )?(?:hear|hearing|learn|learning|find out|know|read|reading)\b", "plain")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY})\b[^.!?;]{{0,40}}?\b(?:ask|asks|asked|ring|rings|call|calls|phone|phones|check with|come to|contact) us\b[^.!?;]{{0,60}}?\b(?P<act>(?:we|i) (?:\w+ )?(?:tell|answer|say|give|share|reply)\w*\b[^.!?;]{{0,30}}?\b(?:honest\w*|truth\w*|straight|frankly)|answer\w* (?:them )?(?:honestly|truthfully))\b", requires=("honest", "truth", "straight", "frank"))
+_rule("public_shaming", rf"(?P<act>wonder\w* (?:whether|if)) (?:your |their |the )?(?P<obj>{THIRD_PARTY}) (?:\w+ )?(?:know|knows|are aware|is aware|realise|realize|have heard)\b")
+_rule("public_shaming", r"(?P<act>(?:compare|comparing|compared) notes (?:on|about) who pays|(?:your|the company's) name (?:to )?come up in (?:those |these |such )?conversations|(?:mention\w*|rais\w*|shar\w*|talk\w* about) our experience\b[^.!?]{0,60}\b(?:group|association|network|forum|chamber|meeting|meets|industry|trade)|(?:people|everyone|firms|companies|suppliers|businesses) in (?:this|the|our) (?:industry|trade|sector|town|area) (?:like|want|need|deserve|ought) to know who pays)\b", "plain")
 _rule("public_shaming", rf"(?P<obj>{THIRD_PARTY})\b{_gap(3)}(?:will|would|might|'ll) (?P<act>react|respond|feel|think|say)\b[^.!?]{{0,20}}?\b(?:when|if|once) (?:they|he|she) (?:hear|learn|find out|see|read|know)\b")
 _rule("public_shaming", r"(?P<act>word (?:gets|will get|could get|might get|would get|has a way of getting|travels) (?:around|round|out|fast|quickly)|(?<=on\sour\s)website|for (?:everyone|everybody|all|the (?:whole|entire) (?:trade|industry|sector|town|world)|the (?:world|public|trade|industry))(?: \w+){0,4}? to see|(?:trade|industry|sector|town|people)\b[^.!?]{0,30}\blong memor(?:y|ies)|(?:shame|pity)\b[^.!?]{0,40}\bpeople\b[^.!?]{0,50}\b(?:start(?:ed)? (?:talking|asking)|talk(?:ing)? about|gossip\w*)|people (?:talk|gossip) (?:at|in|around|across) (?:the )?(?:\w+ )?(?:trade|industry|shows?|conferences?|events?|expos?|fairs?|market|sector|club|chamber|circles))\b", "plain")
 _rule("public_shaming", rf"(?P<act>make sure|ensure)\b{_gap(4)}(?P<obj>{THIRD_PARTY}){_gap(6)}(?:know|hear|find out|are aware|learn)\b")
@@ -661,9 +685,9 @@ NEGATION_EXEMPT_AFTER = _c(
     r"\s*(?:later than|rocket science|even\b|(?:make|force|push) (?:us|me)\b|idea how to|(?:seem to )?manage (?:a|your|to pay)|organi[sz]e (?:a|an)\b|"
     r"(?:\w+ )?cut out for|wait any (?:longer|further)|hold off any (?:longer|further)|extend (?:this|the deadline|any more time)|choice|option|alternative|other (?:option|choice|alternative|recourse|way)|recourse|hesitat\w*|longer|only|further delay|more delay|"
     r"delay|more excuses|but\b(?! (?:we|i|our|you|they)\b)|further extensions?|more extensions?|yet|been (?:paid|received|settled)|"
-    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|(?:\w+ )?(?:need|have) to [^.!?]{0,40}?\b(?:as long as|so long as|provided|providing)|(?:\w+ )?know how many times|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
+    r"(?:\w+ ){0,2}?(?:wants?|wish(?:es)?|likes?|hopes?|intend to wait)|forget|sure (?:whether|if)|(?:worked with|dealt with|met|seen) (?:a |an )?(?:\w+ )?so\b|(?:\w+ )?(?:need|have) to [^.!?]{0,40}?\b(?:as long as|so long as|provided|providing)|(?:\w+ )?know how many times|rule(?:d)? out|exclude|(?:\w+ ){1,3}?(?:such (?:a|an)|anything like)|(?:\w+ ){0,2}?(?:seen|met|known|encountered) (?:a |an )?(?:more|worse|less))\b"
 )
-VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up|reach(?:es|ed)? us|get (?:something|anything|the money|payment|a payment|funds)|satisf\w*)\b")
+VERBAL_CONDITION = _c(r"(?:(?<=n't)|(?<=not)|(?<=ver)|(?<=nothing))\s*(?!(?:report|share|disclos|pass|send|sell|refer|tell|list|flag)\w*)(?:\w+ ){0,2}?(?:pay|paid|paying|payment|payments|receive|received|receiving|hear|heard|respond|responded|response|reply|replied|settle|settled|resolve|resolved|clear|cleared|arrive|arrived|remit|remitted|remittance|funds|brought current|make (?:a |the )?payment|honou?r\w*|keep (?:your|the|this) (?:promise|commitment)|kept|made|act|action is taken|able to reach you|reach you|get a response|work out|agree|come to an agreement|cooperate|engage|comes? in|comes? through|lands?|sorted|sorted out|dealt with|squared(?: up)?|settled up|reach(?:es|ed)? us|get (?:something|anything|the money|payment|a payment|funds)|satisf\w*|replac\w*|have the money)\b")
 NO_PAYMENT = _c(r"(?<=no|ut)\s*(?:(?:intention|intent|plan|plans|means|way|attempt|sign|effort|ability|money|funds) (?:of|to) )?(?:\w+ )?(?:payment|paying|pay|response|reply|word|funds|remittance|contact|agreement)\b")
 NEGATION_EXEMPT_BEFORE = _c(r"(?:rather|prefer|hope|hoping|hoped|trust|hate|hating|would like|'d like|want|wish)\W+(?:\w+\W+){0,3}?$")
 STRONG_NEGATION = _c(
@@ -680,12 +704,12 @@ CUSTOMER_ACTOR = _c(r"(?:\byou(?:'ve| have) had to|\byou(?:'d|'ll|'re)?(?: (?:ca
 OFFER = _c(r"\b(?:happy to|glad to|pleased to|willing to|able to offer|can offer|could offer|option (?:to|of)|would you like|if you'd like|if you would like|if it helps|if that helps|at your request|on request|if you prefer|we can also|we could|offer to|offering to|is there anything|do you want us to|shall we)\b")
 # Statements attributed to the customer or someone else: "you mentioned", "as you said", "your lawyer said".
 REPORTED_VERB = _c(
-    r"(?:mentioned|said|say|says|told (?:us|me|(?:our )?\w+ that)|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|"
+    r"(?:mentioned|said|say|says|told (?:us|me|you|(?:our )?\w+ that)|threaten(?:ed|s|ing)?|noted|indicated|explained|wrote|write|asked(?: (?:about|whether|if))?|raised|flagged|"
     r"brought up|shared|confirmed|agreed|promised|committed|suggested|stated|claimed|claim|reported|asking|wondering)\b"
 )
 REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
 REPORTED_OTHER = _c(
-    r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|(?:worried|concerned|concern|concerns|anxious|(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)afraid|fears?|worries) (?:about|that|regarding|over)\b|"
+    r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|sorry to (?:hear|learn|read)\b|(?:worried|concerned|concern|concerns|anxious|(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)afraid|fears?|worries) (?:about|that|regarding|over)\b|"
     r"as discussed with your\b"
 )
 _REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
@@ -750,13 +774,14 @@ def _mask_quotes(norm: str, text: str) -> str:
     if "\u2018" in text:
         quotations.extend(match.span() for match in CURLY_SINGLE.finditer(text))
     quotations.extend(_single_quoted(norm))
-    if quotations:
-        stood_by = STOOD_BY.match
-        spans.extend(span for span in quotations if not stood_by(norm, span[1]))
+    spans.extend(span for span in quotations if not (norm.startswith(_STOOD_BY_OPENINGS, span[1], span[1] + 12)
+                                                     and STOOD_BY.match(norm, span[1])))
     return _blank(norm, spans)
 
 
 # A quotation the writer stands by is said again: "as I said, 'your deliveries stop', and that still stands".
+_STOOD_BY_OPENINGS = (", and ", ". that", ". this", ", that", ", which", " and ", " which", ". frankly", ". honestly", ", frankly",
+                      ", honestly", ". i meant", ". we meant", ", i meant", ", we meant", ". it ")
 STOOD_BY = _c(r"[\s,.'\"]*(?:and |which )?(?:(?:that|this|it|which) (?:still )?(?:stands|holds|has not changed|hasn't changed|is still (?:the case|true|our position))|(?:i|we) meant (?:it|every word|that)|(?:frankly |honestly )?that suits us)\b")
 
 
@@ -925,6 +950,14 @@ def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
     return bool(POST_NEGATION.search(tail)) and not FOR_NOW.search(tail)
 
 
+SET_ASIDE = _c(r",? which (?:shouldn't|should not|should never) have (?:happened|been)|(?:,|\bbut\b|\bhowever\b)[^.!?]{0,40}?\b(?:we|i)(?:'ve| have| had)? (?:\w+ ){0,2}?(?:never|not|decided not to|chosen not to|won't|will not|don't|do not) (?:\w+ ){0,2}?(?:appl(?:y|ied)|charg\w*|us(?:e|ed)|add\w*|enforc\w*|invok\w*|levy|levied|pursu\w*) (?:it|them|this|that)\b")
+
+
+def _set_aside(norm: str, end: int, sentence_end: int) -> bool:
+    tail = norm[end:sentence_end]
+    return _mentions(tail, ("never", "not", "n't")) and bool(SET_ASIDE.search(tail))
+
+
 def _customer_is_actor(norm: str, sentence_start: int, start: int) -> bool:
     window_start = max(sentence_start, start - 40)
     if not _mentions(norm[window_start:start], ("you", "free", "any time", "ask", "request")):
@@ -972,7 +1005,8 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
             return False  # "your credit limit is raised, effective immediately"
         return not NO_PRESSURE.search(norm, s_start, s_end)
     if category == "suspension":
-        return not (MISTAKE.search(norm, clause[0], clause[1]) or AT_READERS_REQUEST.search(norm, s_start, s_end))
+        return not (MISTAKE.search(norm, clause[0], clause[1]) or AT_READERS_REQUEST.search(norm, s_start, s_end)
+                    or _mentions(norm[s_start:s_end], _SERVICE_ROUTINE_HINTS) and SERVICE_ROUTINE.search(norm, s_start, s_end))
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
     if category == "criminal_threat" and match.groupdict().get("pred"):
@@ -997,7 +1031,7 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
         return False
     if EARLY_PAYMENT_TERMS.search(norm, s_start, s_end):
         return False
-    if READERS_OPTION.search(norm, s_start, match.start()):
+    if READERS_OPTION.search(norm, s_start, match.start("time") if match.re.groupindex.get("time") else match.start()):
         return False  # "if you need to extend the hire, let me know before Thursday"
     span_start, span_end = match.span()
     if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
@@ -1051,6 +1085,8 @@ def _cue(match: re.Match[str]) -> str:
 
 def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, int], clause: tuple[int, int]) -> bool:
     start, end = match.span()
+    if rule.kind == "dated" and "time" not in match.re.groupindex and not DATE_BEFORE.search(norm, max(sentence[0], start - 60), start):
+        return False  # "your licences lapse on 30 June | if the renewal is still unpaid"
     if rule.kind == "inverted":  # "we can no longer | ship new orders": the negation is the threat
         cue = INVERTED_CUE.search(norm, max(sentence[0], start - 60), start)
         if cue is None:
@@ -1058,13 +1094,28 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
         start = cue.start()
     if _is_negated(norm, sentence[0], start, end, rule):
         return False
-    if rule.kind == "noun" and (_post_negated(norm, end, sentence[1]) or _cancelled(norm, clause[0], clause[1])):
+    if rule.kind == "noun" and (_post_negated(norm, end, sentence[1]) or _cancelled(norm, clause[0], clause[1])
+                                or _set_aside(norm, end, sentence[1])):
         return False
     if rule.kind == "act" and _customer_is_actor(norm, sentence[0], start):
         return False
     if rule.kind not in ("plain", "dated") and _is_offer(norm, sentence[0], start, rule.category):
         return False
-    return _category_allows(rule.category, norm, sentence, clause, match)
+    return _category_allows(rule.category, norm, sentence, clause, match) and not _is_history(norm, sentence)
+
+
+# A finished event told as history ("back in 2022 we did put the account on hold"), with nothing ahead.
+HISTORY = _c(r"\b(?:(?:in|back in|during|since|from) (?:early |late |mid-?)?(?:19|20)\d\d\b(?!-)|years ago|(?:a )?(?:few|couple of|two|three|several) (?:years|months) (?:ago|back)|before my time|long (?:behind us|gone|ago))")
+AHEAD = _c(r"\b(?:will|'ll|going to|gonna|shall|would|'d|may|might|must|again|next|if|unless|until|once|still|could|can)\b")
+
+
+def _is_history(norm: str, sentence: tuple[int, int]) -> bool:
+    if not _mentions(norm[sentence[0]:sentence[1]], _HISTORY_HINTS):
+        return False
+    return bool(HISTORY.search(norm, *sentence)) and not AHEAD.search(norm, *sentence)
+
+
+_HISTORY_HINTS = ("in 19", "in 20", "since 20", "from 20", "mid-20", "ago", "back", "before my time", "long ")
 
 
 
@@ -1567,7 +1618,7 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
             else:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
     for statement, (start, end) in dated:
-        if any(other.category != statement.category and start <= other.start < end for other in found.values()):
+        if any(other.category != statement.category and start <= other.start < end + 300 for other in found.values()):
             found.setdefault((statement.category, statement.start, statement.end), statement)
     return list(found.values())
 

@@ -246,10 +246,15 @@ def _external_scores(name: str) -> tuple[float, float]:
 # external-e (a fifth independent set, 220 cases) first scored 0.711 / 0.057; tuning on its families of
 # wording took it to 0.947 / 0.0, and the sealed external-b to 0.802 / 0.039. external-f (200 drafts
 # written the way language models write them) first scored 0.735 / 0.080; its families took it to
-# 0.929 / 0.034 (external-b did not move).
-EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.79, 0.05),
-                       "external-c.yaml": (0.88, 0.02), "external-d.yaml": (0.89, 0.01),
-                       "external-e.yaml": (0.94, 0.01), "external-f.yaml": (0.92, 0.04)}
+# 0.929 / 0.034 (external-b did not move). A fourth paraphrase batch (families: consequences told by their
+# effect, third parties who act, "not yet" conditions, quotes the writer stands by, dated consequences) took
+# external-b to 0.821 / 0.039. external-g (220 cases) first scored 0.642 / 0.200 (21 of 105 traps: history,
+# threats reported from third parties, maintenance and trials, look-alikes); its families took it to
+# 0.969 / 0.0 (external-b did not move).
+EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.81, 0.05),
+                       "external-c.yaml": (0.97, 0.02), "external-d.yaml": (0.98, 0.01),
+                       "external-e.yaml": (0.98, 0.01), "external-f.yaml": (0.96, 0.01),
+                       "external-g.yaml": (0.95, 0.01)}
 
 
 def test_paraphrase_set_is_well_formed_and_scored() -> None:
