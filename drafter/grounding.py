@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from .models import Account
     from .policy import Policy
 
-__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "signature_spans",
-           "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern", "words_pattern",
-           "any_word_in"]
+__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "sentence_start",
+           "signature_spans", "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern",
+           "words_pattern", "any_word_in"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -369,6 +369,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+def sentence_start(text: str, position: int, floor: int = 0) -> int:
+    """Where the sentence (of `sentences(text)`) holding `position` starts, or `floor` if that is
+    later; `position` is a character of a sentence, not of the end before it. Only the sentence ends
+    from a little before `floor` on are looked for: an end is a full stop, a line break and the spaces
+    after them, so the search may start after any other character and finds the same ends there as
+    from the beginning of the text."""
+    fresh = floor
+    while fresh and (text[fresh - 1].isspace() or text[fresh - 1] in ".!?"):
+        fresh -= 1
+    start = floor
+    for end in _SENTENCE_END.finditer(text, fresh):
+        if end.start() >= position:
+            break
+        start = max(start, end.end())
+    return start
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import rules
 from .classify import classify
-from .grounding import Facts, Mentions, any_word_in, extract, sentences, signature_spans
+from .grounding import Facts, Mentions, any_word_in, extract, sentence_start, sentences, signature_spans
 from .models import Account, Assessment, Draft, Finding, Report
 from .money import format_money
 from .policy import Policy, Stage, load_policy
@@ -137,9 +137,15 @@ class Context:
             if index == taken or cue.end() > b:
                 continue
             taken = index
-            sentence = bisect_right(self.sentence_starts, cue.start()) - 1
-            spans.append((max(self.sentence_starts[sentence], a) if sentence >= 0 else a, b))
+            spans.append((self._sentence_start(cue.start(), a), b))
         return spans
+
+    def _sentence_start(self, position: int, floor: int) -> int:
+        """Where the sentence holding `position` (a letter) starts, or `floor` if that is later."""
+        if "sentences" not in self.__dict__:  # not needed by any rule so far: look only near `position`
+            return sentence_start(self.text, position, floor)
+        sentence = bisect_right(self.sentence_starts, position) - 1
+        return max(self.sentence_starts[sentence], floor) if sentence >= 0 else floor
 
     @cached_property
     def offer_spans(self) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from bisect import bisect_right
 from datetime import date
 from pathlib import Path
 
@@ -183,3 +184,23 @@ def test_an_accounts_own_invoice_numbers_are_found_as_whole_tokens_wherever_they
         assert spans == one_by_one.spans(text), text
         own += sum(text[a:b].lower() in ("g-7", "g-70", "h-100", "inv-1042-2", "ab-1") for a, b in spans)
     assert own > 400
+
+
+def test_a_sentence_start_found_near_a_position_is_the_one_all_the_sentences_give():
+    rng = random.Random(23)
+    pieces = ["Pay now", ". ", "! ", "? ", ".", "\n", "\n\n", " \n \n", "\n- item", "\n2. item", "\n  * x", "  ", "A",
+              "b", "1", "(", "\"", "'", "\t", "$8,500.00", "e.g. this", "x.\n\n\nY"]
+    checked = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        spans = grounding.sentences(text)
+        starts = [a for a, _ in spans]
+        for position, character in enumerate(text):
+            if not character.isalpha():
+                continue
+            floor = rng.randint(0, position)
+            index = bisect_right(starts, position) - 1
+            expected = max(starts[index], floor) if index >= 0 else floor
+            assert grounding.sentence_start(text, position, floor) == expected, (text, position, floor)
+            checked += 1
+    assert checked > 20000
