@@ -607,9 +607,17 @@ def _addressees(facts: _Facts, approach: str, sender_role: str) -> tuple[list[st
     """Who the message goes to and who is copied (names, theirs then ours)."""
     account = facts.account
     contacts = account.contacts
-    payables = [c.name for c in contacts if c.role.lower() in _AP_ROLES] or [c.name for c in contacts[:1]]
-    deciders = ([c.name for c in contacts if c.decision_maker]
-                or [c.name for c in contacts if c.role.lower() in _DECIDER_ROLES])
+    payables, deciders, decider_roles = [], [], []
+    for contact in contacts:
+        role = contact.role.lower()
+        if role in _AP_ROLES:
+            payables.append(contact.name)
+        if contact.decision_maker:
+            deciders.append(contact.name)
+        if role in _DECIDER_ROLES:
+            decider_roles.append(contact.name)
+    payables = payables or [c.name for c in contacts[:1]]
+    deciders = deciders or decider_roles
     to_decider = deciders and (facts.tier >= 3 or approach == "direct_conversation")
     recipients = deciders if to_decider else payables
     cc = [name for name in payables if name not in recipients] if to_decider else []
@@ -638,6 +646,8 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> dict[st
                       f"what happens next")
         return _action(action, "dispute_acknowledgement", "email", as_of)
     outcomes = facts.outcomes
+    if not outcomes:
+        return _tier_action(facts, approach, who)
     pending = [o for o in outcomes if o.outcome == "pending"]
     if pending:
         promise = account.promises[pending[-1].index]
@@ -648,8 +658,8 @@ def _next_action(facts: _Facts, approach: str, recipients: list[str]) -> dict[st
                            "promise_confirmation", "email", promise.promised_for + _ONE_DAY)
         return _action(f"confirm in writing to {who}: {pending[-1].reason}", "promise_confirmation",
                        "email", as_of)
-    latest = max(outcomes, key=lambda o: account.promises[o.index].made_on, default=None)
-    if (latest is not None and latest.outcome == "broken" and facts.days_past_due > 0
+    latest = max(outcomes, key=lambda o: account.promises[o.index].made_on)
+    if (latest.outcome == "broken" and facts.days_past_due > 0
             and (as_of - account.promises[latest.index].promised_for).days <= RECENT_PROMISE_DAYS):
         channel = "call" if facts.tier >= 2 else "email"
         return _action(f"{'call' if channel == 'call' else 'write to'} {who} about the broken promise "
@@ -675,7 +685,7 @@ def _tier_action(facts: _Facts, approach: str, who: str) -> dict[str, Any]:
             return _action(f"nothing to collect; thank {who} for the payment", "payment_thank_you",
                            "email", facts.as_of)
         return _action("nothing to collect", "upcoming_reminder", "email", facts.as_of)
-    about = f"{oldest['number']} ({facts.money(oldest['balance'], oldest['currency'])}"
+    about = f"{oldest['number']} ({format_money(oldest['balance'], oldest['currency'])}"
     if tier == 0:
         due = max(facts.as_of, oldest["due"] - _COURTESY_NOTICE)
         return _action(f"send {who} a courtesy note before {about} falls due on {oldest['due']})",

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
 
 from . import _regex
 from .models import Account, Communication, Signal
@@ -36,6 +35,7 @@ ACCELERATION = ("going_dark", "broken_promise", "new_dispute_on_old_invoice", "o
 SIGNAL_IDS = PATIENCE + ACCELERATION
 _PER_FACT = {"partial_payment", "broken_promise", "new_dispute_on_old_invoice"}
 _RANK = {signal_id: rank for rank, signal_id in enumerate(SIGNAL_IDS)}
+_PATIENCE_IDS = frozenset(PATIENCE)
 
 GOING_DARK_CONTACTS = 3  # unanswered outbound contacts in a row since the customer last replied
 PROMISE_GRACE_DAYS = 2  # a promise still pending this long after its date counts as broken
@@ -243,7 +243,8 @@ def _pattern(key: str, ignore_case: bool = False) -> re.Pattern[str]:
     return _regex.compile(source, re.I) if ignore_case else _regex.compile(source)
 
 
-class _Folded(NamedTuple):
+@dataclass(slots=True)
+class _Folded:
     """A text prepared for matching: what the patterns run on, and its lower-cased form for the
     trigger checks."""
 
@@ -545,6 +546,8 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
     for index in reversed(range(len(notes))):
         text = _fold(notes[index])
         candidates = _keys_to_try(text)
+        if not candidates:
+            continue
         cues |= _cues_in(text, candidates)
         for signal_id, excerpt in _signals_in(text, True, candidates - found):
             found.add(signal_id)
@@ -558,14 +561,17 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
             continue
         text = _fold(comm.summary)
         candidates = _keys_to_try(text)
+        if not candidates:
+            continue
         voice = is_customer_voice(comm)
         if voice:
             cues |= _cues_in(text, candidates)
-        for signal_id, excerpt in _signals_in(text, voice, candidates - found):
-            if signal_id in PATIENCE and comm.date < recent_since:
-                continue
-            if signal_id == "going_dark" and comm.direction == "outbound" and comm.responded is False:
-                continue  # already counted from the structured `responded` flags
+        wanted = candidates - found
+        if comm.date < recent_since:
+            wanted -= _PATIENCE_IDS  # too old to reassure: not looked for
+        if comm.direction == "outbound" and comm.responded is False:
+            wanted.discard("going_dark")  # already counted from the structured `responded` flags
+        for signal_id, excerpt in _signals_in(text, voice, wanted):
             found.add(signal_id)
             out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
                                f"communications[{index}]"))
