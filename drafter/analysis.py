@@ -157,9 +157,10 @@ class _Facts:
         balances: dict[str, Decimal] = {}
         overdue: dict[str, Decimal] = {}
         for status in statuses:
-            balances[status["currency"]] = balances.get(status["currency"], _NOTHING) + status["balance"]
+            currency, balance = status["currency"], status["balance"]
+            balances[currency] = balances.get(currency, _NOTHING) + balance
             if status["days_past_due"] > 0 and not status["paused"]:
-                overdue[status["currency"]] = overdue.get(status["currency"], _NOTHING) + status["balance"]
+                overdue[currency] = overdue.get(currency, _NOTHING) + balance
         currencies = set(balances) or {i.currency for i in account.invoices}
         outcomes = promise_outcomes(account, as_of)
         unanswered = unanswered_contacts(account.communications, as_of)
@@ -167,7 +168,7 @@ class _Facts:
         signal_ids = {s["id"] for s in signals}
         return cls(
             account=account, policy=policy, as_of=as_of, statuses=statuses,
-            paused=[s["number"] for s in statuses if s["paused"]], oldest=oldest,
+            paused=[s["number"] for s in statuses if s["paused"]] if open_disputes else [], oldest=oldest,
             days_past_due=days_past_due, tier=policy.tier_for(days_past_due), balances=balances,
             overdue_balances=overdue, currency=next(iter(currencies)) if len(currencies) == 1 else None,
             signals=signals, signal_ids=signal_ids, patience=sorted(signal_ids & _PATIENCE),
@@ -196,13 +197,17 @@ class _Facts:
 
 def _open_disputes(account: Account) -> dict[str, date]:
     """Invoice number -> the day its open dispute was raised."""
+    if not account.disputes:
+        return {}
     return {d.invoice: d.opened for d in account.disputes if d.status == "open"}
 
 
 def _oldest(statuses: list[_Status]) -> tuple[_Status | None, int]:
     """The oldest unpaid, undisputed invoice, and its days past due (0 when it is not yet due)."""
-    oldest = next((s for s in statuses if not s["paused"]), None)
-    return oldest, max(oldest["days_past_due"], 0) if oldest else 0
+    for status in statuses:
+        if not status["paused"]:
+            return status, max(status["days_past_due"], 0)
+    return None, 0
 
 
 def _open_invoices(account: Account, policy: Policy, as_of: date,
@@ -258,7 +263,7 @@ def _still_ordering(account: Account, as_of: date, days_past_due: int) -> tuple[
     recent = [i for i in account.invoices if since <= i.issued <= as_of]
     if recent:
         newest = max(recent, key=_ISSUED)
-        return True, f"still ordering: {newest.number} issued {newest.issued}"
+        return True, f"still ordering: {newest.number} issued {newest.issued.isoformat()}"
     return None, None
 
 
@@ -319,7 +324,7 @@ def _value(facts: _Facts) -> dict[str, Any]:
     else:
         level = "medium"
     if revenue is not None:
-        facts_out.insert(0, f"{facts.money(revenue)} a year")
+        facts_out.insert(0, f"{format_money(revenue, facts.currency or 'USD')} a year")
     tenure = None
     if customer.customer_since:
         tenure = round((facts.as_of - customer.customer_since).days / 365.25, 1)

@@ -483,7 +483,7 @@ def _proactive_contacts(account: Account, as_of: date) -> list[dict[str, str]]:
         if first == len(outbound_dates) or outbound_dates[first] > comm.date:
             what = comm.summary or f"{comm.channel} from the customer"
             return [_signal("proactive_contact",
-                            f"{comm.date}: they got in touch before we chased ({_clip(what)})",
+                            f"{comm.date.isoformat()}: they got in touch before we chased ({_clip(what)})",
                             f"communications[{index}]")]
     return []
 
@@ -504,8 +504,8 @@ def _going_dark(account: Account, run: list[int]) -> list[dict[str, str]]:
         return []
     comms = [account.communications[i] for i in run]
     channels = ", ".join(c.channel for c in comms)
-    evidence = (f"{len(run)} outbound contacts since {comms[0].date} with no reply "
-                f"({channels}; last {comms[-1].date})")
+    evidence = (f"{len(run)} outbound contacts since {comms[0].date.isoformat()} with no reply "
+                f"({channels}; last {comms[-1].date.isoformat()})")
     sources = ", ".join(f"communications[{i}]" for i in run)
     return [_signal("going_dark", evidence, sources)]
 
@@ -573,7 +573,7 @@ def _text(account: Account, as_of: date) -> tuple[list[dict[str, str]], set[str]
             wanted.discard("going_dark")  # already counted from the structured `responded` flags
         for signal_id, excerpt in _signals_in(text, voice, wanted):
             found.add(signal_id)
-            out.append(_signal(signal_id, f"{comm.date} {comm.channel}: \"{excerpt}\"",
+            out.append(_signal(signal_id, f"{comm.date.isoformat()} {comm.channel}: \"{excerpt}\"",
                                f"communications[{index}]"))
     return out, cues
 
