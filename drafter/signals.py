@@ -316,7 +316,7 @@ def _trie_pattern(words: set[str]) -> str:
     return branch(trie)
 
 
-# The one-pass finder takes ~10 ms to compile: a command reading one account's few texts is done
+# The one-pass finders take ~10 ms to build: a command reading one account's few texts is done
 # sooner with a substring test per word; a batch switches to the finder after this many texts.
 _FINDER_AFTER_TEXTS = 64
 _texts_read = 0
