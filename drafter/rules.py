@@ -381,8 +381,8 @@ _PLAN_CUE = keyword_pattern(
     r"(?:monthly\s+)?(?:payments|parts|months))")
 # The plan patterns are searched in the lower-cased text (Context.lower).
 _REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+")
-# What every repeated payment contains: found fast (from its first letters), it tells where to look for one.
-_REPEATED_CUE = lazy_pattern(r"(?:payments|instal+ments)\s+of\s")
+# What every repeated payment ends with: found fast (from its first letters), it tells where to look for one.
+_REPEATED_CUE = lazy_pattern(r"(?:payments|instal+ments)\s+of\s+")
 _NUMBER = _COUNT.replace("?P<count>", "")
 _MONTHS_SPAN = lazy_pattern(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
                           + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b")
@@ -412,8 +412,7 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                       f"offers plans from tier {offers.plan_from_tier}.", "Ask when payment can be made "
                       "instead of offering a plan this early.")
             continue
-        repeats = list(_REPEATED.finditer(ctx.lower, start, end)) if \
-            _REPEATED_CUE.search(ctx.lower, start, end) else []
+        repeats = _repeated_payments(ctx.lower, start, end)
         yield from _plan_months(ctx, start, end, repeats)
         yield from _plan_sum(ctx, start, end, repeats)
     discounts, waivers = "%" in text, ctx.mentions_any(*WAIVER_WORDS)
@@ -431,11 +430,50 @@ def _offers(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                           "policy authorises waiving a balance.", "Restate the balance that is due.")
 
 
+def _repeated_payments(lower: str, start: int, end: int) -> list[re.Match[str]]:
+    """What `_REPEATED.finditer(lower, start, end)` finds ("3 monthly payments of"), looked for only
+    just before each "payments of": a match ends there, and starts in the third word before it at the
+    earliest (a count, "equal", "monthly"). A search of the whole paragraph tries the count's
+    alternatives at every character."""
+    found: list[re.Match[str]] = []
+    position = cue_from = start  # where the next match may start; where to look for the next cue
+    while cue := _REPEATED_CUE.search(lower, max(position, cue_from), end):
+        head = lower[max(start, cue.start() - 64):cue.start()]
+        words = head.rsplit(None, 3)
+        earliest = cue.start() - len(head) + len(words[0]) if len(words) == 4 else start
+        match = _REPEATED.search(lower, max(position, earliest), cue.end())
+        if match:
+            found.append(match)
+            position = match.end()
+        cue_from = cue.start() + 1
+    return found
+
+
+def _count_above_before_month(lower: str, start: int, end: int, limit: int) -> bool:
+    """Whether a count above `limit` stands just before some "month" between `start` and `end`, as it
+    does in every month span that is too long ("over 12 months", "12 monthly", "12-month plan")."""
+    at = lower.find("month", start, end)
+    while at >= 0:
+        before = lower[start:at]
+        before = before[:-1] if before.endswith("-") else before.rstrip()
+        digits = len(before)
+        while digits and before[digits - 1].isdecimal():
+            digits -= 1
+        if len(before) - digits in (1, 2) and int(before[digits:]) > limit:
+            return True
+        if any(value > limit and before.endswith(word) for word, value in _NUMBER_WORDS.items()):
+            return True
+        at = lower.find("month", at + 1, end)
+    return False
+
+
 def _plan_months(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:
     limit, lower = ctx.policy.offers.max_plan_months, ctx.lower
     if "month" not in lower[start:end]:
         return
-    for match in _MONTHS_SPAN.finditer(lower, start, end):
+    # only a span of more months than the limit is reported: look for spans only if one may be
+    for match in _MONTHS_SPAN.finditer(lower, start, end) if _count_above_before_month(lower, start, end, limit) \
+            else ():
         months = _count(next(g for g in match.groups() if g))
         if months > limit and not _REFUSAL.search(lower[max(start, match.start() - 30):match.start()]):
             yield Hit(match.start(), match.end(), f"A plan over {months} months is longer than "

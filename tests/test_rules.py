@@ -272,3 +272,50 @@ def test_the_mentions_outside_some_spans_are_those_no_span_holds():
         mentions = [Start(s) for s in sorted(rng.randint(0, 50) for _ in range(rng.randint(0, 8)))]
         expected = [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
         assert rules._outside(mentions, spans) == expected, (spans, mentions)
+
+
+PLAN_PIECES = ["3", "12", "18", "123", "twelve", "eighteen", "twenty-four", "six", "often", "x", "٣", "$500.00",
+               "monthly", "months", "month", "equal", "weekly", "payments", "instalments", "installments", "of",
+               "over", "the next", "for", "plan", "payment", "the", ","]
+
+
+def plan_text(rng: random.Random) -> str:
+    """Words of plans in an order that often, but not always, makes a plan."""
+    phrases = [["3", "12", "18", "twelve", "eighteen", "twenty-four", "six", "often", "123", "٣"],
+               ["", "equal"], ["", "monthly", "weekly", "monthly", "month"], ["payments", "instalments", "installments"],
+               ["of", "of", "of", "over"], ["", "$500.00"]]
+    words = []
+    for _ in range(rng.randint(1, 4)):
+        words += [rng.choice(choices) for choices in phrases] if rng.random() < 0.6 else \
+            [rng.choice(PLAN_PIECES) for _ in range(rng.randint(1, 5))]
+    return "".join(word + rng.choice([" ", " ", " ", " ", " ", "", "\n", "   ", "-"]) for word in words)
+
+
+def test_repeated_payments_are_found_as_a_search_of_the_whole_paragraph_finds_them():
+    rng = random.Random(29)
+    found = 0
+    for _ in range(4000):
+        text = plan_text(rng)
+        start = rng.randint(0, len(text) // 3)
+        end = rng.randint(start, len(text))
+        expected = [(m.span(), m.group("count")) for m in rules._REPEATED.finditer(text, start, end)]
+        assert [(m.span(), m.group("count")) for m in rules._repeated_payments(text, start, end)] == expected, text
+        found += len(expected)
+    assert found > 100
+
+
+def test_month_spans_are_looked_for_whenever_one_is_longer_than_the_limit():
+    for text in ("a 12-month plan", "an eighteen-month payment plan", "over the next  twenty-four months",
+                 "in 12\nmonthly", "for ١٢ months"):
+        assert rules._count_above_before_month(text, 0, len(text), 6), text
+        assert not rules._count_above_before_month(text, 0, len(text), 24), text
+    rng = random.Random(31)
+    too_long = 0
+    for _ in range(4000):
+        text = plan_text(rng).replace("payments", rng.choice(["months", "monthly", "month plan", "payments"]))
+        limit = rng.choice([2, 3, 5, 6, 9, 11, 12, 17, 20, 22, 23])
+        counts = [rules._count(next(g for g in m.groups() if g)) for m in rules._MONTHS_SPAN.finditer(text)]
+        if any(count > limit for count in counts):
+            assert rules._count_above_before_month(text, 0, len(text), limit), (text, limit)
+            too_long += 1
+    assert too_long > 300
