@@ -340,7 +340,10 @@ def _keys_to_try(text: _Folded) -> set[str]:
     space: in a text whose only white space is single spaces, and that the patterns read in lower
     case, a key whose words occur only inside other words ("end" in "sending") cannot match."""
     lowered = text.lowered
-    if text.ignore_case or _texts_read < _FINDER_AFTER_TEXTS or "  " in lowered or not lowered.isprintable():
+    if "  " in lowered or not lowered.isprintable():
+        # a trigger of two words ("walked out") has one space where the text may break a line
+        return _candidates(" ".join(lowered.split()))
+    if text.ignore_case or _texts_read < _FINDER_AFTER_TEXTS:
         return _candidates(lowered)
     finder, keys_by_word = _word_start_finder()
     return set().union(*map(keys_by_word.__getitem__, finder.findall(" " + lowered)))

@@ -77,8 +77,21 @@ def test_words_inside_other_words_are_not_read(finder_in_use):
 @pytest.mark.parametrize("text", ["the cfo walked\nout; see the enclosure", "the cfo walked  out; see the enclosure",
                                   "İstanbul: we ſend it friday. repayment plan"])
 def test_other_white_space_or_case_folding_reads_every_position(finder_in_use, text):
-    assert _keys_to_try(_fold(text)) == _candidates(_fold(text).lowered)
-    assert matching(text, _candidates(_fold(text).lowered)) - matching(text, _keys_to_word_starts(text))
+    every_position = _candidates(" ".join(_fold(text).lowered.split()))
+    assert _keys_to_try(_fold(text)) == every_position
+    assert matching(text, every_position) - matching(text, _keys_to_word_starts(text))
+
+
+# Trigger words of two words are written with one space; the patterns allow any white space there,
+# so a line break or a double space between the words still lets the key through.
+@pytest.mark.parametrize("finder", [False, True])
+@pytest.mark.parametrize("text, signal_id", [("The CFO walked\nout last week.", "operational_red_flags"),
+                                             ("The CFO walked  out last week.", "operational_red_flags"),
+                                             ("Late due\nto the ERP migration.", "transparency"),
+                                             ("Late due\r\n to the ERP migration.", "transparency")])
+def test_two_word_triggers_across_other_white_space(monkeypatch, finder, text, signal_id):
+    monkeypatch.setattr(signals, "_texts_read", signals._FINDER_AFTER_TEXTS if finder else 0)
+    assert signal_id in {found for found, _ in signals.text_signals(text)}
 
 
 def _keys_to_word_starts(text: str) -> set[str]:
