@@ -117,7 +117,7 @@ DATE = _alt(
     rf"{ORDINAL} (?:of )?{MONTH}\b(?: \d{{4}})?",
     rf"the {ORDINAL}\b(?: of (?:{MONTH}|this month|next month|the month))?",
     r"\d{4}-\d{2}-\d{2}", r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
-    r"today", r"tonight", r"tomorrow",
+    r"today(?!'s)", r"tonight(?!'s)", r"tomorrow(?!'s)",
     r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)", r"the (?:week|month) is out",
     r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
     r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
@@ -328,7 +328,7 @@ AGENCY = _alt(
     r"(?:(?<=to\sa\s)|(?<=with\sa\s))third[- ]part(?:y|ies)\b(?! (?:vendor|payment|processor|software|app|integration|logistics|warehouse|carrier|provider|platform|tool))",
 )
 _rule_each("collections_agency", "obj", AGENCY, "noun", r"\b")
-_rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep|from|point|by|slot|window|date|time|address))")
+_rule("collections_agency", r"(?:(?<=to\s)|(?<=into\s)|(?<=with\s)|(?<=in\s)|(?<=for\s)|(?<=to\sthe\s))(?P<act>collections?)\b(?! (?:of|team|teams|department|dept|process|activity|activities|calls?|emails?|notices?|polic(?:y|ies)|schedule|manager|specialists?|queue|letters?|system|software|tools?|reports?|workflow|cadence|efforts?|strategy|best|page|portal|practices?|costs?|fees?|on|at|against|agents?|staff|rep|from|point|by|slot|window|date|time|address|yard|yards|depot|bay|area|van|vans|trucks?|route|run|days?))")
 _rule("collections_agency", rf"(?P<act>{_verbs('hand', 'refer', 'pass', 'assign', 'transfer', 'send', 'forward')}|sent|turn(?:s|ed|ing)? over)\b{_gap(4)}to (?:\w+ ){{1,2}}(?P<obj>collections|recovery)\b(?! (?:team|teams|department|dept|process|queue|desk|manager))")
 _rule("collections_agency", r"(?P<obj>(?:debt|account|balance|receivable|invoice)s?) (?:has|have|had|will|is|was|were|'s) (?:been |be |being )?(?P<act>sold|purchased|bought)\b")
 # Described by how they are paid: "someone who only gets paid when you do", "a commission on what they recover".
@@ -428,9 +428,10 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
-SERVICE_ROUTINE = _c(r"\b(?:(?:scheduled|planned|routine) (?:maintenance|downtime|upgrades?|works?)|maintenance window|free trial|\d+-day trial|trial (?:period|ends|expires|account|workspace)|failed (?:password|login|sign-?in) attempts?|(?:blocked |failed |suspicious )?login attempts|threat detection)\b")
-_SERVICE_ROUTINE_HINTS = ("mainten", "downtime", "upgrade", "works", "trial", "attempt", "threat")
+MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|(?:hold|block|freeze|suspension|stop|restriction)s? (?:on (?:your|the) (?:\w+ ){0,2})?(?:has|have|had|was|were|is|are|'s) (?:now |just |since |already )?(?:been )?(?:lifted|removed|released|cleared|reversed|cancell?ed)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
+SERVICE_ROUTINE = _c(r"\b(?:(?:scheduled|planned|routine) (?:maintenance|downtime|upgrades?|works?)|maintenance window|free trial|\d+-day trial|trial (?:period|ends|expires|account|workspace)|failed (?:password|login|sign-?in) attempts?|(?:blocked |failed |suspicious )?login attempts|threat detection|(?:hold|held|holding) (?:\w+ ){0,2}?for (?:pick-?up|collection)|(?:christmas|holiday|festive|seasonal|summer|easter|new year|year-end) (?:shutdown|closure|break|period|pause)|over the (?:holidays|break|shutdown))\b")
+_SERVICE_ROUTINE_HINTS = ("mainten", "downtime", "upgrade", "works", "trial", "attempt", "threat", "for pick", "for collection",
+                          "shutdown", "closure", "break", "period", "holiday")
 ROUTINE_PICKUP = _c(
     r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|(?:once|when|after) (?:the |your )?(?:job|project|work|hire|rental|pour|build|contract)(?: is| has| has been)? (?:done|finished|complete|completed|over|ended)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
@@ -515,7 +516,7 @@ DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|the
 EARLY_PAYMENT_TERMS = _c(r"\b(?:discount|rebate)\b(?: \w+){0,4}? (?:if|when|for (?:early |prompt )?(?:payment|paying|settlement|settling))\b|\b\d+/\d+,? net \d+")
 QUESTION_PAST = _c(r"\b(?:did|was|were|has been|have been|had|yesterday|ago|last (?:week|month|night|monday|tuesday|wednesday|thursday|friday))\b")
 QUESTION_PAYMENT = _c(r"\b(?:pay|paid|paying|payments?(?! (?:date|dates|day|schedule|details|plans?|run|terms|method|reference))|remit\w*|settle\w*|settlement|funds|wire|transfer|cheque|ach|balance|amount|clear(?:ed)? (?:the|this|your|it))\b")
-DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
+DEADLINE_FACT = _c(r"\b(?:is|was|are|were|falls?|fell|bec(?:ame|omes)|be|come|comes|came|being) (?:\w+ )?due (?:on|by|in|within)\b|\bdue date\b|\b(?:we|you|they|i) (?:have |had |has )?(?:received|paid|sent|made|remitted|settled|cleared|processed)\b|\b(?:was|were|has been|have been|had been) (?:\w+ )?(?:paid|received|sent|settled|processed|remitted)\b"
     r"|\bpayments? (?:made|sent|submitted|processed|initiated) (?:by|via|through|with|using) (?:card|credit card|debit card|ach|check|cheque|wire|bank|the portal)\b")
 
 # ---- urgency -------------------------------------------------------------
@@ -534,7 +535,7 @@ URGENCY = _alt(
 _rule_each("urgency", "act", URGENCY, "plain", r"\b")
 IN_READERS_FAVOUR = _c(r"\b(?:increas|rais|extend|approv|upgrad|restor|lift|reinstat|improv|releas|unlock|reactivat)\w*")
 AT_READERS_REQUEST = _c(r"\b(?:as (?:you )?(?:requested|asked|instructed)|at your (?:request|instruction))\b")
-READERS_OPTION = _c(r"\bif you (?:need|want|would like|'d like|wish|prefer|decide)\b")
+READERS_OPTION = _c(r"\bif you(?: (?:need|want|would like|wish|prefer|decide)|'d like)\b")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|no action (?:is )?(?:needed|required)|nothing (?:you need|for you) to do|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|straight away) \w+ed\b|\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
@@ -710,11 +711,13 @@ REPORTED_VERB = _c(
 REPORTED_SUBJECT = _c(r"\b(?:as )?(?:you|he|she|they|your \w+(?: \w+)?)(?: also| already| just| were| are|'re| have|'ve| had)?\s+$")
 REPORTED_OTHER = _c(
     r"(?:according to|per) (?:you\b|your\b(?! (?:\w+ )?(?:terms|contract|agreement|conditions|t&cs)\b))|sorry to (?:hear|learn|read)\b|(?:worried|concerned|concern|concerns|anxious|(?<!i'm\s)(?<!\bi\sam\s)(?<!we're\s)(?<!we\sare\s)afraid|fears?|worries) (?:about|that|regarding|over)\b|"
-    r"as discussed with your\b"
+    r"as discussed with your\b|(?<=for\s)(?:letting (?:us|me) know|telling (?:us|me)|filling (?:us|me) in)\b|(?<=for\sthe\s)heads[- ]up\b|"
+    r"(?<=your\s)(?:query|enquiry|inquiry|complaint) (?:about|regarding|over)\b"
 )
 _REPORTED_VERB_SOURCE = REPORTED_VERB.source  # type: ignore[attr-defined]
 _REPORTED_OTHER_SOURCE = REPORTED_OTHER.source  # type: ignore[attr-defined]
 QUOTED_LINE = _c(r"(?m)^[ \t]*>.*$")
+CUSTOMER_LINE = _c(r"(?m)^[ \t]*(?:customer|client|debtor)[ \t]*:.*$")
 THREAD_TAIL = _c(r"(?ims)^[ \t]*(?:-{2,}\s*original message\s*-{2,}|on [^\n]{3,120}wrote:|from: [^\n]+\n\s*sent: ).*\Z")
 # Web addresses, one pattern per opening: a pattern that starts with a literal word is scanned for fastest.
 WEB_URL = _c(r"https?://\S+")
@@ -760,6 +763,8 @@ def _mask_quotes(norm: str, text: str) -> str:
     spans: list[tuple[int, int]] = []
     if ">" in norm:
         spans.extend(match.span() for match in QUOTED_LINE.finditer(norm))
+    if "customer:" in norm or "client:" in norm or "debtor:" in norm:  # a call transcript: the customer's own lines
+        spans.extend(match.span() for match in CUSTOMER_LINE.finditer(norm))
     if "wrote:" in norm or "original message" in norm or "sent: " in norm:
         spans.extend(match.span() for match in THREAD_TAIL.finditer(norm))
     if "http" in norm:
@@ -821,6 +826,8 @@ def _reported_end(text: str, start: int) -> int:
     return stop.start() if stop else len(text)
 
 
+TELLER = _c(r"[^.!?;:,\n]*$")
+OUR_SIDE = _c(r"\b(?:we|i|our|my|us)\b")
 GROUNDS_BEFORE = _c(r"\b(?:since|because|given that|now that|seeing as)\s+$")
 _c_reported_stop = _c(r"[.!?](?=\s|$)|[;\n]|,\s*(?:but|so|and|however)\b|\b(?<!choice\s)(?<!option\s)(?<!alternative\s)(?:but|however)\b")
 
@@ -915,12 +922,13 @@ def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rul
             continue
         if NEGATION_EXEMPT_BEFORE.search(norm, max(scope, cue.start() - 40), cue.start()):
             continue
-        if _for_now(norm, scope, cue.end(), end):
+        if _for_now(norm, scope, cue.end(), end) and not DECIDED_BEFORE.search(norm, max(scope, cue.start() - 20), cue.start()):
             continue
         return True
     return False
 
 
+DECIDED_BEFORE = _c(r"\b(?:agreed|decided|chose|chosen|resolved|opted)\s+$")
 # "Not yet", "for now", "at this stage": the negation holds for the moment only, which is the threat.
 FOR_NOW = _c(r"\b(?:yet|for now|for the (?:moment|time being)|at the moment|at (?:this|the moment|present)|as (?:things|it) stands?|at this (?:stage|point))\b")
 
@@ -953,9 +961,54 @@ def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
 SET_ASIDE = _c(r",? which (?:shouldn't|should not|should never) have (?:happened|been)|(?:,|\bbut\b|\bhowever\b)[^.!?]{0,40}?\b(?:we|i)(?:'ve| have| had)? (?:\w+ ){0,2}?(?:never|not|decided not to|chosen not to|won't|will not|don't|do not) (?:\w+ ){0,2}?(?:appl(?:y|ied)|charg\w*|us(?:e|ed)|add\w*|enforc\w*|invok\w*|levy|levied|pursu\w*) (?:it|them|this|that)\b")
 
 
-def _set_aside(norm: str, end: int, sentence_end: int) -> bool:
-    tail = norm[end:sentence_end]
-    return _mentions(tail, ("never", "not", "n't")) and bool(SET_ASIDE.search(tail))
+# Set aside later in the sentence, or in the next ones when the remedy is cited from the terms: "clause 7
+# allows us to charge interest. ... we will not be applying it", "none of the above has ever applied to you".
+SET_ASIDE_LATER = _c(
+    r"\b(?:we|i)\b[^.!?,;]{0,30}?(?:\bnever|\bnot|n't|\bno (?:intention|plans?))\b[^.!?]{0,40}?\b(?:appl\w*|charg\w*|us(?:e|ed|ing)|add\w*|enforc\w*|invok\w*|levy\w*|levied|pursu\w*|call(?:ing)? (?:on|upon)|done (?:it|so|that)|do(?:ing)? (?:so|that|it)|start\w*|ask\w*|collect\w*|seek\w*|exercis\w*|rely\w*|rel(?:y|ied) on)\b|"
+    r"\b(?:we|i)(?:'ve| have)? (?:now |already |since )?(?:waived|reversed|refunded|removed|cancell?ed|credited|written off|wiped) (?:it|them|this|that|the|any)\b|"
+    r"\b(?:it|this|that|they|which|none of (?:the above|this|these|it))(?:'s| is| was| has| have| were| are)?(?: been| ever)* (?:not something we|never (?:been )?(?:applied|charged|used|enforced)|(?:applied|applies|apply) to you|(?:now |since |already )?(?:refunded|waived|reversed|removed|cancell?ed|lifted|credited|written off)|added (?:\w+ ){0,3}?in error)\b"
+)
+TERMS_CITED = _c(r"\b(?:terms|clause|contract|agreement|policy|t&cs|conditions)\b")
+NOT_FOR_GOOD = _c(r"\b(?:yet|so far|until now|to date|up to now|this time|for now|at the moment|unless|if|until|but will)\b")
+_SET_ASIDE_HINTS = ("never", "not", "n't", "no ", "waived", "revers", "refund", "removed", "cancel", "lifted", "credited",
+                    "written off", "wiped", "in error", "applie", "apply to you")
+
+
+def _set_aside(norm: str, sentence: tuple[int, int], end: int) -> bool:
+    tail = norm[end:sentence[1]]
+    if _mentions(tail, ("never", "not", "n't")) and SET_ASIDE.search(tail):
+        return True
+    if TERMS_CITED.search(norm, max(0, sentence[0] - 300), sentence[1]):
+        tail = norm[end:sentence[1] + 300]
+    if not _mentions(tail, _SET_ASIDE_HINTS):
+        return False
+    found = SET_ASIDE_LATER.search(tail)
+    if found is None:
+        return False
+    stop = _c_sentence_stop.search(tail, found.end())
+    return not NOT_FOR_GOOD.search(tail, found.start(), stop.start() if stop else len(tail))
+
+
+_c_sentence_stop = _c(r"[.!?](?:\s|$)")
+
+# Someone else does it to the reader: "your bank has frozen the company account", "your supplier stopping
+# deliveries", "the notice you got was from your bank".  Only the writer's side makes a threat.
+_OTHERS = r"(?:bank|lender|supplier|landlord|provider|insurer|lessor|creditor|vendor|finance (?:company|house)|funder|employee|customer|client|council|subcontractor|contractor|tenant|factor)s?"
+OTHER_ACTOR = _c(
+    r"(?<!\bto\s)(?<!\btell\s)(?<!\bcontact\s)(?<!\bnotify\s)(?<!\binform\s)(?<!\bwith\s)(?<!\bfrom\s)(?<!\bby\s)"
+    rf"\b(?:your|their|his|her|the customer's|the client's|a former|an ex-?) (?:own |former )?(?:[\w-]+ ){{0,2}}?{_OTHERS}(?:'s)?"
+    r"(?: (?!(?:and|or|then|to|we|i|our|us|if|but|so)\b)[\w']+){0,3} $"
+)
+OTHER_SOURCE = _c(rf"[^.;!?]{{0,40}}?\b(?:was|is|came|comes|were|are) (?:sent )?(?:from|by) (?:your|their|his|her) (?:[\w-]+ ){{0,2}}?{_OTHERS}\b")
+_ACTED_BY_OTHERS = frozenset({"suspension", "legal_action", "repossession", "personal_guarantee", "late_fees", "collections_agency"})
+_OTHER_HINTS = ("your ", "their ", "his ", "her ", "the customer's", "the client's", "former", " ex")
+
+
+def _someone_else_acts(norm: str, sentence: tuple[int, int], start: int, end: int) -> bool:
+    window_start = max(sentence[0], start - 70)
+    if _mentions(norm[window_start:start], _OTHER_HINTS) and OTHER_ACTOR.search(norm, window_start, start):
+        return True
+    return _mentions(norm[end:end + 60], ("from", " by ")) and bool(OTHER_SOURCE.match(norm, end, sentence[1]))
 
 
 def _customer_is_actor(norm: str, sentence_start: int, start: int) -> bool:
@@ -998,6 +1051,8 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
     if category == "deadline":
         return _deadline_allows(norm, s_start, s_end, match)
     if category == "urgency":
+        if URGENT_TONE.match(norm, match.end()):
+            return False  # "the urgent tone of yesterday's email"
         adverbial = match.group(0) in ("immediately", "right away", "once")
         if adverbial and URGENCY_OUR_ACTION.search(norm, clause[0], clause[1]):
             return False
@@ -1009,6 +1064,8 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
                     or _mentions(norm[s_start:s_end], _SERVICE_ROUTINE_HINTS) and SERVICE_ROUTINE.search(norm, s_start, s_end))
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
+    if category == "criminal_threat" and "police" in norm[s_start:s_end] and POLICE_CHECK.search(norm, s_start, s_end):
+        return False  # "all our drivers pass a police check"
     if category == "criminal_threat" and match.groupdict().get("pred"):
         return bool(CRIME_PREDICATE.search(norm, max(s_start, match.start() - 45), match.start()))
     if category == "abusive":
@@ -1022,6 +1079,11 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
     return True
 
 
+URGENT_TONE = _c(r"\s+(?:tone|wording|language|subject line|flag|label|marker)\b")
+POLICE_CHECK = _c(r"\bpolice (?:checks?|clearances?|vetting|certificates?|record checks?|background checks?)\b")
+REPLY_ACTS = frozenset({"let us know", "respond", "reply", "confirm", "contact", "get back to us", "get in touch", "reach out", "call", "hear"})
+
+
 def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) -> bool:
     # "could you pay by Friday?" asks for payment by a firm date as surely as "please pay by Friday";
     # a question asking only for a reply or a call by then does not
@@ -1032,7 +1094,9 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
     if EARLY_PAYMENT_TERMS.search(norm, s_start, s_end):
         return False
     if READERS_OPTION.search(norm, s_start, match.start("time") if match.re.groupindex.get("time") else match.start()):
-        return False  # "if you need to extend the hire, let me know before Thursday"
+        return False
+    if (match.groupdict().get("act") or "") in REPLY_ACTS and READERS_OPTION.search(norm, match.end(), s_end):
+        return False  # "let us know by the 20th if you'd like a viewing": a reply to an offer  # "if you need to extend the hire, let me know before Thursday"
     span_start, span_end = match.span()
     if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
         return False
@@ -1095,7 +1159,9 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
     if _is_negated(norm, sentence[0], start, end, rule):
         return False
     if rule.kind == "noun" and (_post_negated(norm, end, sentence[1]) or _cancelled(norm, clause[0], clause[1])
-                                or _set_aside(norm, end, sentence[1])):
+                                or _set_aside(norm, sentence, end)):
+        return False
+    if rule.kind in ("act", "noun") and rule.category in _ACTED_BY_OTHERS and _someone_else_acts(norm, sentence, start, end):
         return False
     if rule.kind == "act" and _customer_is_actor(norm, sentence[0], start):
         return False
@@ -1500,20 +1566,42 @@ def _scan(norm: str, sentences: list[tuple[int, int]], found: list[Candidate]) -
 _SEPARATOR_BYTES = bytes(code if chr(code) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for code in range(256))
 
 
-def _reported_spans(norm: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
+def _reported_spans(text: str, norm: str, candidates: list[Candidate]) -> list[tuple[int, int]]:
     """Stretches that report what the customer or someone else said ("you mentioned ...")."""
     spans = []
     for position, numbers, _sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
-                spans.extend(_reported_span(norm, position, number))
+                spans.extend(_reported_span(text, norm, position, number))
     return spans
 
 
-def _reported_span(norm: str, position: int, number: int) -> list[tuple[int, int]]:
+def _someone_else_tells(text: str, teller: re.Match[str]) -> bool:
+    """The customer's side ("the customer's MD", "they") or a firm named by its name ("Acme Parts have"),
+    not our side ("our solicitors", "the boss")."""
+    words = teller.group(0)
+    if OUR_SIDE.search(words):
+        return False
+    if CUSTOMER_TELLER.search(words):
+        return True
+    first = text[teller.start():teller.end()].split()
+    return bool(first) and first[0][:1].isupper() and first[0].lower() not in _COMMON_OPENERS
+
+
+CUSTOMER_TELLER = _c(r"\b(?:the (?:customer|client|debtor)(?:'s)?|their|they|he|she)\b")
+_COMMON_OPENERS = frozenset({"the", "a", "an", "this", "that", "my", "our", "we", "i", "management", "head", "finance", "legal"})
+
+
+def _reported_span(text: str, norm: str, position: int, number: int) -> list[tuple[int, int]]:
     if number == _REPORTED_VERB_NUMBER:  # "... you mentioned", "as your CFO said"
         match = REPORTED_VERB.match(norm, position)
         subject = match and REPORTED_SUBJECT.search(norm, max(0, position - 40), position)
+        if match and not subject and match.group(0).startswith(("told us", "told me")):
+            # "Acme have told us they're considering court", "the customer's MD told me ...": whoever
+            # tells us something is not us, unless the teller is ours ("our solicitors have told us")
+            subject = TELLER.search(norm, max(0, position - 50), position)
+            if subject and not _someone_else_tells(text, subject):
+                subject = None
         if not (subject and match):
             return []
         if GROUNDS_BEFORE.search(norm, max(0, subject.start() - 12), subject.start()):
@@ -1588,7 +1676,7 @@ def classify(text: str) -> list[Statement]:
     candidates = _candidates(norm, _sentences(norm, text))
     if not candidates:
         return []
-    statements = _find_statements(text, norm, candidates, _reported_spans(norm, candidates))
+    statements = _find_statements(text, norm, candidates, _reported_spans(text, norm, candidates))
     order = _CATEGORY_ORDER
     return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
 
