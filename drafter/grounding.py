@@ -326,19 +326,30 @@ _MONTH_ENDS = "(?:jan|ary|feb|mar|rch|apr|ril|may|jun|une|jul|uly|aug|ust|sep|ep
 _FIRST_DIGIT = r"[0-9](?<![0-9][0-9])"  # the kinds below continue after it
 _ALNUM_BEFORE = r"(?<![^\W_].)"
 _NUM_REST = r"(?:[0-9]{0,2}(?:[,.\u00a0 ][0-9]{3})+(?:[.,][0-9]{1,2})?|[0-9]*(?:[.,][0-9]{1,2})?)"
+# "Oct 5", "October 5": the space before the number is tested first, which rules most numbers out
+_MONTH_DAY = rf"(?<=\ .)(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"
+
+
+def _signed(kind: str) -> str:
+    r"""After a currency sign or code (one space allowed): read on to the end of the amount, as
+    `(?P<cur>{_SYMBOL}|{_CODES})\s?(?P<num>{_NUM}){_SCALE}` reads it from the sign, so the reader has
+    nothing left to match."""
+    return (rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"
+            rf"(?P<{kind}_rest>\d{{0,2}}(?:[,.\u00a0 ]\d{{3}})+(?:[.,]\d{{1,2}})?|\d*(?:[.,]\d{{1,2}})?)"
+            rf"(?-i:(?:\s?(?P<{kind}_scale>[kKmM]\b|thousand\b|million\b))?)")
+
+
 _FACT_KINDS = [
+    # The commonest facts, "October 1, 2026" and "$8,500.00", first: none of the kinds before their
+    # own (iso to days) can match a number followed by a comma like this, so they need not be tried.
+    ("month_day_comma", r"(?=[0-9]?,)" + _MONTH_DAY),
+    ("signed_thousands", r"(?=[0-9]{0,2},[0-9]{3})" + _signed("signed_thousands")),
     ("iso", _ALNUM_BEFORE + r"[0-9]{3}-[0-9]{2}-[0-9]{2}\b"),
     ("numeric", _ALNUM_BEFORE + r"[0-9]?(?P<sep>[/.])[0-9]{1,2}(?P=sep)(?:[0-9]{4}|[0-9]{2})\b"),
     ("day_month", _ALNUM_BEFORE + r"[0-9]?" + _ORD + r"\s+(?:of\s+)?" + _MONTH.replace("?P<month>", "")),
-    # "Oct 5", "October 5": the space before the number is tested first, which rules most numbers out
-    ("month_day", rf"(?<=\ .)(?:(?<={_MONTH_ENDS}\ .)|(?<={_MONTH_ENDS}\.\ .))[0-9]?(?![0-9])"),
+    ("month_day", _MONTH_DAY),
     ("days", r"[0-9]{0,3}\s*(?:-\s*)?(?:calendar\s+)?days?\b"),  # with a qualifier or "overdue by"?
-    # after a currency sign or code (one space allowed): read on to the end of the amount, as
-    # `(?P<cur>{_SYMBOL}|{_CODES})\s?(?P<num>{_NUM}){_SCALE}` reads it from the sign, so the reader
-    # has nothing left to match
-    ("signed", rf"(?:(?<=[$€£¥].)|(?<=[$€£¥]\s.)|(?<=\b(?-i:{_CODES}).)|(?<=\b(?-i:{_CODES})\s.))"
-               r"(?P<signed_rest>\d{0,2}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?)"
-               r"(?-i:(?:\s?(?P<signed_scale>[kKmM]\b|thousand\b|million\b))?)"),
+    ("signed", _signed("signed")),
     ("worded", rf"(?<![\w.,].)(?>{_NUM_REST}){_SCALE}\s?(?=[$€£¥a-z])(?:{_SYMBOL}|\b(?:{_CODES})\b|\b(?:{_WORDS})\b)"),
     ("thousands", r"(?<![\w.,$€£].)[0-9]*(?:\.[0-9]{1,2})?k\b"),
     ("decimal", r"(?<![\w.,$€£/-].)(?:[0-9]{0,2}(?:,[0-9]{3})+\.[0-9]{2}|[0-9]{0,2}(?:\.[0-9]{3})+[.,][0-9]{2}"
@@ -597,28 +608,32 @@ _SIGNS = frozenset("$€£¥")
 _SIGNED_READ: dict[str, tuple[Decimal, str | None, Decimal] | None] = {}  # an amount as written -> its reading
 
 
-def _read_signed(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
-    """The amount the scan read from the digit after a currency sign or code (one space is allowed:
-    "$ 8,500"); it starts at the sign, or at the "US" of "US$"."""
-    start, end = fact.span()
-    sign = start - 2 if text[start - 1].isspace() else start - 1
-    if text[sign] in _SIGNS:
-        begin = sign
-        if text[sign] == "$":  # US$, CA$, NZ$, A$
-            begin -= 2 if text[sign - 2:sign] in ("US", "CA", "NZ") else text[sign - 1:sign] == "A"
-    else:  # a currency code: USD 8,500
-        begin = sign - 2
-    written = text[begin:end]
-    read = _SIGNED_READ.get(written, _PARSED)
-    if read is _PARSED:
-        if len(_SIGNED_READ) > 4096:
-            _SIGNED_READ.clear()
-        read = _SIGNED_READ[written] = _amount_value(text[start:fact.end("signed_rest")], fact.group("signed_scale"),
-                                                     text[begin:sign + 1])
-    if not read:
-        return None
-    found.amounts.append(_make(Amount, (begin, end, *read)))
-    return end
+def _read_signed(kind: str):
+    rest, scale = kind + "_rest", kind + "_scale"
+
+    def read(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
+        """The amount the scan read from the digit after a currency sign or code (one space is
+        allowed: "$ 8,500"); it starts at the sign, or at the "US" of "US$"."""
+        start, end = fact.span()
+        sign = start - 2 if text[start - 1].isspace() else start - 1
+        if text[sign] in _SIGNS:
+            begin = sign
+            if text[sign] == "$":  # US$, CA$, NZ$, A$
+                begin -= 2 if text[sign - 2:sign] in ("US", "CA", "NZ") else text[sign - 1:sign] == "A"
+        else:  # a currency code: USD 8,500
+            begin = sign - 2
+        written = text[begin:end]
+        reading = _SIGNED_READ.get(written, _PARSED)
+        if reading is _PARSED:
+            if len(_SIGNED_READ) > 4096:
+                _SIGNED_READ.clear()
+            reading = _SIGNED_READ[written] = _amount_value(text[start:fact.end(rest)], fact.group(scale),
+                                                            text[begin:sign + 1])
+        if not reading:
+            return None
+        found.amounts.append(_make(Amount, (begin, end, *reading)))
+        return end
+    return read
 
 
 def _read_amount(index: int):
@@ -627,8 +642,9 @@ def _read_amount(index: int):
     return read
 
 
-_READERS = {"iso": _read_date(0), "numeric": _read_date(1), "day_month": _read_date(2),
-            "month_day": _read_month_day, "days": _read_days, "signed": _read_signed,
+_READERS = {"month_day_comma": _read_month_day, "signed_thousands": _read_signed("signed_thousands"),
+            "iso": _read_date(0), "numeric": _read_date(1), "day_month": _read_date(2),
+            "month_day": _read_month_day, "days": _read_days, "signed": _read_signed("signed"),
             "worded": _read_amount(0), "thousands": _read_amount(1), "decimal": _read_amount(2)}
 
 

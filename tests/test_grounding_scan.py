@@ -204,3 +204,18 @@ def test_a_sentence_start_found_near_a_position_is_the_one_all_the_sentences_giv
             assert grounding.sentence_start(text, position, floor) == expected, (text, position, floor)
             checked += 1
     assert checked > 20000
+
+
+def test_the_commonest_facts_tried_first_are_read_as_the_kinds_in_their_plain_order_read_them(monkeypatch):
+    rng = random.Random(37)
+    tricky = ["$1,000 days", "Oct 12,345", "USD 12,500", "Dec 1,2026", "$ 1,234", "5th of May", "Oct 1, 2026",
+              "$10/01/2026", "$2026-10-01", "May 3,", "€ 9,315.45", "US$1,2", "Sept 31, 2026", "$1,5 days", "Nov. 30,"]
+    texts = generated_texts(40, 300) + ["".join(rng.choice(tricky + GLUE) + rng.choice(SEPARATORS)
+                                                for _ in range(rng.randint(1, 20))) for _ in range(1500)]
+    first = [extract(text, AS_OF, FACTS.invoice_pattern) for text in texts]
+    assert sum(len(found.amounts) + len(found.dates) for found in first) > 5000
+    plain = [kind for kind in grounding._FACT_KINDS if kind[0] not in ("month_day_comma", "signed_thousands")]
+    monkeypatch.setattr(grounding, "_FACT_KINDS", plain)
+    monkeypatch.setattr(grounding, "_KIND_INDEX", {name: index for index, (name, _) in enumerate(plain)})
+    monkeypatch.setattr(grounding, "_FACTS_FROM", {})
+    assert [extract(text, AS_OF, FACTS.invoice_pattern) for text in texts] == first
