@@ -117,8 +117,8 @@ DATE = _alt(
     rf"{ORDINAL} (?:of )?{MONTH}\b(?: \d{{4}})?",
     rf"the {ORDINAL}\b(?: of (?:{MONTH}|this month|next month|the month))?",
     r"\d{4}-\d{2}-\d{2}", r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
-    r"today(?!'s)", r"tonight(?!'s)", r"tomorrow(?!'s)",
-    r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)", r"the (?:week|month) is out",
+    r"today(?!'s)", r"tonight(?!'s)", r"tomorrow(?!'s)", r"tmrw|tmr",
+    r"(?:the )?end of (?:the |this |next )?(?:day|week|month|business day|working day|quarter|year)", r"(?:the )?(?:month|week|quarter|year)[- ]end", r"the (?:week|month) is out",
     r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
     r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
 )
@@ -505,11 +505,17 @@ _rule("deadline", r"(?P<act>(?:need|needs|want) (?:this|that|it|the (?:balance|i
 _rule("deadline", r"(?P<act>(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?)) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
 # A consequence dated and tied to non-payment ("your licences lapse on 30 June if the renewal is still unpaid"):
 # a deadline only beside the consequence itself (kind "dated": kept when the sentence asserts another category).
-_UNPAID_CONDITION = r"if (?:\S+ ){0,10}?(?:(?:still|remains?|stays?|is|are) (?:unpaid|outstanding|open|overdue|owing|unsettled)|(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:yet )?(?:been )?(?:paid|received|cleared|settled|brought up to date|satisfied))"
+_UNPAID_CONDITION = (
+    r"if (?:\S+ ){0,10}?(?:(?:still|remains?|stays?|is|are) (?:unpaid|outstanding|open|overdue|owing|unsettled)|(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:yet )?(?:been )?(?:paid|received|cleared|settled|brought up to date|satisfied)|"
+    r"nothing(?:'s| is| has| has been)? (?:paid|received|come in|comes in|in)|(?:there's |there is )?no (?:payment|funds|money|remittance)|"
+    r"(?:we|i) (?:(?:have|has|do|did|ca)n't|have not|do not|cannot|can not) (?:yet )?(?:heard from you|hear from you|been paid|received|got|get|seen|see) ?)"
+)
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b", "dated")  # the date comes just before it: see _dated_before
-DATE_BEFORE = _c(rf"\b(?:on|from|at|after|as of) (?:the )?(?:{DATE})\b[^.!?;,'\"]{{0,20}}$")
+DATE_BEFORE = _c(rf"\b(?:(?:on|from|at|after|as of) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? (?:after|from) (?:the date of )?this (?:notice|letter|email))\b[^.!?;,'\"]{{0,20}}$")
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? from (?:today|now|the date of this (?:letter|email|notice)))\b", "dated")
 _rule("deadline", r"(?P<act>if (?:\S+ ){0,6}?(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:been )?(?:paid|settled|cleared|received|sorted)(?: up)?) (?P<time>this week|today|tonight|tomorrow|this month|by (?:the )?end of (?:the |this )?(?:week|month|day))\b", "dated")
+_rule("deadline", rf"(?P<act>if (?:[\w']+ ){{0,6}}?(?:(?:is|are|has|have|was|were|does|do|did|ca)n't|not|never|no) (?:[\w'$,.]+ ){{0,4}}?(?:paid|received|settled|cleared|sorted|in (?:the|our) (?:bank|account)|(?:the |any |a |your )?(?:payment|balance|funds|money|remittance)|heard? (?:from you|back)|agree(?:d)? (?:\w+ ){{0,2}}?(?:plan|date|arrangement|something|terms))) (?:[\w']+ ){{0,2}}?(?P<time>(?:by|before) (?:the )?(?:{DATE})|{WINDOW}|today|tonight|tomorrow|tmrw|this (?:week|month))\b", "plain",
+      requires=("by", "before", "within", "next", "today", "tonight", "tomorrow", "tmrw", "this"))
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -1100,7 +1106,9 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
     span_start, span_end = match.span()
     if DEADLINE_FACT.search(norm, max(s_start, span_start - 30), span_end):
         return False
-    if DEADLINE_OUR_PROMISE.search(norm, max(s_start, span_start - 60), span_end):
+    # a condition ("..., if we haven't been paid by the 20th") is the reader's to meet, whoever speaks before it
+    promise_from = span_start if norm.startswith("if ", span_start) else max(s_start, span_start - 60)
+    if DEADLINE_OUR_PROMISE.search(norm, promise_from, span_end):
         return False
     return True
 
