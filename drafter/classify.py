@@ -360,8 +360,8 @@ LEGAL_STRONG = _alt(
 _rule_each("legal_action", "act", LEGAL_STRONG, "noun", r"\b")
 _rule("legal_action", r"\b(?P<act>(?:sue|sues|sued|suing))\b(?=\s+(?:you|your|the|them|for|to|in|over|on)\b)")
 _rule("legal_action", r"(?:(?<=will\s)|(?<=to\s)|(?<=ll\s)|(?<=may\s)|(?<=might\s)|(?<=could\s)|(?<=would\s)|(?<=not\s))(?P<act>sue)\b")
-_rule("legal_action", rf"(?P<act>(?:pursue|pursuing|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
-_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:straight |directly |right )?(?:to|over to)|went to|end(?:s|ed)? up (?:with|on|in)|land(?:s|ed|ing)? (?:with|on|in)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
+_rule("legal_action", rf"(?P<act>(?:pursue|pursuing|apply|applying|exercise|exercising|enforce|enforcing|reserve|reserves|reserving|use|using|seek|seeking)\b(?: (?:all|any|every|our|its|of our|the))*(?: available| other)? (?:legal |contractual |statutory )?(?:remed(?:y|ies)|rights and remedies|rights|options available))")
+_rule("legal_action", rf"(?P<act>{_verbs('involve', 'refer', 'forward', 'escalate', 'transfer', 'assign', 'engage', 'retain', 'instruct', 'consult', 'route', 'brief')}|hand(?:s|ed|ing)?(?: over| off)?|pass(?:es|ed|ing)?(?: on| along)?|sen(?:d|ds|t|ding)|turn(?:s|ed|ing)? over|giv(?:e|es|en|ing)|gave|bring(?:s|ing)? in|brought in|get(?:ting)?|call(?:s|ed|ing)? in|put (?:it|this|the (?:matter|account|file)) (?:in|into) the hands of|speak(?:ing)? (?:with|to)|talk(?:ing)? (?:with|to)|cop(?:y|ies|ied|ying)(?: in)?|cc'?(?:ing|ed)?|loop(?:s|ed|ing)? in|go(?:es|ing)? (?:straight |directly |right )?(?:to|over to)|went to|end(?:s|ed)? up (?:with|on|in)|land(?:s|ed|ing)? (?:with|on|in)|mov(?:e|es|ing) to){_gap(6)}(?:the hands of )?(?:our |an |a |the |outside |external |in-house |corporate |company )*(?P<obj>{LEGAL_NOUN})", requires=_LEGAL_NOUN_WORDS)
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(2)}(?:(?:get|gets|getting|got|be|become|becomes|being|are|is) )?(?P<act>involved)\b")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}){_gap(3)}?\s*(?:will|'ll|would|may|might|could|shall|is going to|are going to|can|be|been)\b{_gap(2)}?\s*(?P<act>(?:asked|instructed|told|briefed|engaged|retained) to|enforce|recover|chase|contact|reach out|be in touch|be in contact|be contacting|get in touch|take (?:it|this|things|the matter|over)|handle|pursue|proceed|file|follow up|issue|send|start|begin|initiate|step in|take the next steps|deal with|review (?:your|this|the) (?:account|balance|file|matter|case|debt|options))")
 _rule("legal_action", rf"(?P<obj>{LEGAL_NOUN}) (?P<act>(?:send|sends|sending|file|files|filing|issue|issues|issuing|serve|serves|serving|draft|drafts|drafting|prepare|prepares|preparing) (?:you |your company )?(?:a |the |formal )*(?:demand|letter|notice|claim|complaint|papers|summons|writ))")
@@ -393,6 +393,7 @@ _rule("credit_reporting", r"(?P<act>default) (?P<obj>markers?|notices? (?:filed|
 _rule("credit_reporting", r"(?P<act>negative|derogatory|adverse) (?P<obj>(?:credit |trade |payment )?(?:reports?|marks?|entr(?:y|ies)|trade ?lines?|remarks?|listings?))", "noun")
 
 # ---- personal_guarantee --------------------------------------------------
+_rule("personal_guarantee", r"(?P<obj>(?:director|owner|principal|proprietor)(?:'s|s')? guarant(?:ee|y)|guarant(?:ee|y) (?:from|signed by|given by) (?:your|the) (?:directors?|owners?|principals?|proprietors?))\b", "noun")
 _rule("personal_guarantee", r"(?P<obj>personal(?:ly)? guarant(?:ee|eed|y|ies|ees|or|ors)(?! (?:(?:the|that|a|an|your|our|its) )?(?:\w+ )?(?:delivery|slot|dates?|times?|quality|service|installation|turnaround|price|stock|availability|workmanship|results?|arrival|dispatch|shipment|order|launch|deadline)\b)|guarantors?(?! (?:field|section|box|line|details|form))|personal (?:liability|assets|savings|property|wealth|estate))\b", "noun")
 _rule("personal_guarantee", rf"(?P<act>{_verbs('invoke', 'enforce', 'exercise', 'activate', 'trigger')}|call(?:s|ed|ing)? (?:on|upon)|rel(?:y|ies|ying) on|draw(?:s|ing)? on){_gap(3)}(?P<obj>guarant(?:ee|y))")
 _rule("personal_guarantee", rf"(?P<obj>guarant(?:ee|y))\b{_gap(3)}(?P<act>(?:has|had|with|bears|carries) your (?:own )?(?:name|signature)|(?:signed|made out|written|taken out) in your (?:own )?name)")
@@ -494,6 +495,7 @@ NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
       "noun", requires=("%",))
+_rule("late_fees", r"(?P<obj>(?:interest|charges?|surcharge)(?: (?:@|at|of))? ?\d+(?:\.\d+)? ?% ?p\.? ?a\.?)(?!\w)", "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
 DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
@@ -971,7 +973,13 @@ def _post_negated(norm: str, end: int, sentence_end: int) -> bool:
     clause_end = CLAUSE_BREAK.search(tail)
     if clause_end:
         tail = tail[: clause_end.start()]
+    condition = _c_condition.search(tail)  # "recovery proceedings if not cleared within 15 days": a condition
+    if condition:
+        tail = tail[: condition.start()]
     return bool(POST_NEGATION.search(tail)) and not FOR_NOW.search(tail)
+
+
+_c_condition = _c(r"\b(?:if|unless|until|when|once|should)\b")
 
 
 SET_ASIDE = _c(r",? which (?:shouldn't|should not|should never) have (?:happened|been)|(?:,|\bbut\b|\bhowever\b)[^.!?]{0,40}?\b(?:we|i)(?:'ve| have| had)? (?:\w+ ){0,2}?(?:never|not|decided not to|chosen not to|won't|will not|don't|do not) (?:\w+ ){0,2}?(?:appl(?:y|ied)|charg\w*|us(?:e|ed)|add\w*|enforc\w*|invok\w*|levy|levied|pursu\w*) (?:it|them|this|that)\b")
