@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from .models import Account
     from .policy import Policy
 
-__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "sentence_start",
-           "signature_spans", "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern", "phrases_pattern",
-           "words_pattern", "any_word_in"]
+__all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "sentence_span",
+           "sentence_start", "signature_spans", "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern",
+           "phrases_pattern", "words_pattern", "any_word_in"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -397,6 +397,26 @@ def sentence_start(text: str, position: int, floor: int = 0) -> int:
             break
         start = max(start, end.end())
     return start
+
+
+def sentence_span(text: str, position: int) -> tuple[int, int]:
+    """The sentence (of `sentences(text)`) holding `position`, a character that is no space and no
+    full stop, found from the sentence ends near it (see `sentence_start`): from a little before it,
+    further back only while there is no sentence end between there and `position`."""
+    reach = 256
+    while True:
+        fresh = max(0, position - reach)
+        while fresh and (text[fresh - 1].isspace() or text[fresh - 1] in ".!?"):
+            fresh -= 1
+        start, end = None, len(text)
+        for match in _SENTENCE_END.finditer(text, fresh):
+            if match.start() >= position:
+                end = match.start() + (text[match.start()] != "\n")  # the full stop belongs to its sentence
+                break
+            start = match.end()
+        if start is not None or not fresh:
+            return start or 0, end
+        reach *= 4
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -18,7 +18,8 @@ from typing import Any
 
 from . import rules
 from .classify import classify
-from .grounding import Facts, Mentions, any_word_in, extract, sentence_start, sentences, signature_spans
+from .grounding import (Facts, Mentions, any_word_in, extract, sentence_span, sentence_start, sentences,
+                        signature_spans)
 from .models import Account, Assessment, Draft, Finding, Report
 from .money import format_money
 from .policy import Policy, Stage, load_policy
@@ -140,6 +141,13 @@ class Context:
             spans.append((self._sentence_start(cue.start(), a), b))
         return spans
 
+    def sentence_holding(self, position: int) -> tuple[int, int] | None:
+        """The sentence (of `sentences`) in which the character at `position` stands, if any."""
+        if "sentences" not in self.__dict__ and not (self.text[position].isspace() or self.text[position] in ".!?"):
+            return sentence_span(self.text, position)  # no rule needed all the sentences so far
+        index = bisect_right(self.sentence_starts, position) - 1
+        return self.sentences[index] if index >= 0 and position < self.sentences[index][1] else None
+
     def _sentence_start(self, position: int, floor: int) -> int:
         """Where the sentence holding `position` (a letter) starts, or `floor` if that is later."""
         if "sentences" not in self.__dict__:  # not needed by any rule so far: look only near `position`
@@ -169,8 +177,8 @@ class Context:
     def sentences_with(self, pattern) -> list[tuple[int, int]]:
         """The sentences in which a match of `pattern` (a keyword_pattern) starts, in order."""
         found: list[tuple[int, int]] = []
-        sentences, starts = self.sentences, self.sentence_starts
         for match in pattern.finditer(self.lower):
+            sentences, starts = self.sentences, self.sentence_starts  # made at the first match, if any
             index = bisect_right(starts, match.start()) - 1
             if index >= 0 and match.end() <= sentences[index][1] and (not found or found[-1] != sentences[index]):
                 found.append(sentences[index])

@@ -14,6 +14,7 @@ their id; a pack naming an id that is neither built in nor installed does not lo
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -232,9 +233,13 @@ def _dispute_demand(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     if not invoices and "disputed" not in ctx.lower:
         return
     lower = ctx.lower
-    for start, end in ctx.sentences:
-        if not (any(start <= m.start < end for m in invoices) or "disputed" in lower[start:end]):
-            continue
+    places = [m.start for m in invoices]
+    at = lower.find("disputed")
+    while at >= 0:
+        places.append(at)
+        at = lower.find("disputed", at + 1)
+    # the sentences naming a disputed invoice or the dispute, each once and in order
+    for start, end in sorted({span for span in map(ctx.sentence_holding, places) if span is not None}):
         demand = _DEMAND.search(lower, start, end)
         if demand and not _PAUSED.search(lower, start, min(end, demand.end() + 40)):
             yield Hit(start, end, "This asks for payment of an invoice that is under open dispute.",
@@ -487,8 +492,8 @@ def _plan_months(ctx: Context, start: int, end: int, repeats: list[re.Match[str]
 
 def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:
     """The instalments named in a plan paragraph must add up to a balance on the account."""
-    facts = ctx.facts
-    amounts = [a for a in ctx.mentions.amounts if start <= a.start < end]
+    facts, amounts = ctx.facts, ctx.mentions.amounts  # in order of their starts
+    amounts = amounts[bisect_left(amounts, start, key=_start_of):bisect_left(amounts, end, key=_start_of)]
     if not amounts:
         return
     repeated: dict[int, int] = {}
@@ -497,7 +502,9 @@ def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) 
         if following is not None:
             repeated[following.start] = _count(match.group("count"))
     targets = facts.balance_targets
-    value = {a.start: a.value * repeated.get(a.start, 1) for a in amounts}
+    value = {a.start: a.value for a in amounts}
+    for at, count in repeated.items():
+        value[at] *= count
     total = sum(value.values(), Decimal(0))
     quoted = _quoted_balance(amounts, repeated, targets, total)
     if quoted is None and total not in targets and len(amounts) >= 2 and amounts[0].value in targets and \
@@ -522,6 +529,10 @@ def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) 
         yield Hit(parts[0].start, parts[0].end, f"The first payment is below the "
                   f"{ctx.policy.offers.min_first_payment_pct}% of the balance this pack asks for.",
                   f"Ask for at least {minimum:,.2f} first.")
+
+
+def _start_of(mention: Any) -> int:
+    return mention.start
 
 
 def _named_balance(ctx: Context, start: int, end: int) -> Decimal:

@@ -219,3 +219,20 @@ def test_the_commonest_facts_tried_first_are_read_as_the_kinds_in_their_plain_or
     monkeypatch.setattr(grounding, "_KIND_INDEX", {name: index for index, (name, _) in enumerate(plain)})
     monkeypatch.setattr(grounding, "_FACTS_FROM", {})
     assert [extract(text, AS_OF, FACTS.invoice_pattern) for text in texts] == first
+
+
+def test_the_sentence_found_around_a_position_is_the_one_all_the_sentences_give():
+    rng = random.Random(41)
+    pieces = ["Pay now", ". ", "! ", "? ", ".", "\n", "\n\n", " \n \n", "\n- item", "\n2. item", "\n  * x", "  ", "A",
+              "b", "1", "(", "#", "\t", "$8,500.00", "e.g. this", "x.\n\n\nY", "disputed", " " * 300, "w" * 200]
+    checked = 0
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        spans = grounding.sentences(text)
+        for position, character in enumerate(text):
+            if character.isspace() or character in ".!?" or rng.random() < 0.7:
+                continue
+            [expected] = [(a, b) for a, b in spans if a <= position < b]
+            assert grounding.sentence_span(text, position) == expected, (text, position)
+            checked += 1
+    assert checked > 20000
