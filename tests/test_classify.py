@@ -250,11 +250,13 @@ def _external_scores(name: str) -> tuple[float, float]:
 # effect, third parties who act, "not yet" conditions, quotes the writer stands by, dated consequences) took
 # external-b to 0.821 / 0.039. external-g (220 cases) first scored 0.642 / 0.200 (21 of 105 traps: history,
 # threats reported from third parties, maintenance and trials, look-alikes); its families took it to
-# 0.969 / 0.0 (external-b did not move).
+# 0.969 / 0.0 (external-b did not move). external-h (220 cases) first scored 0.608 / 0.248 (26 of 105 traps:
+# someone else acting, remedies set aside in the next sentence, holds lifted, routine look-alikes); its families
+# took it to 0.742 / 0.0 (external-b did not move).
 EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.97, 0.02), "external-b.yaml": (0.81, 0.05),
                        "external-c.yaml": (0.97, 0.02), "external-d.yaml": (0.98, 0.01),
                        "external-e.yaml": (0.98, 0.01), "external-f.yaml": (0.96, 0.01),
-                       "external-g.yaml": (0.95, 0.01)}
+                       "external-g.yaml": (0.95, 0.01), "external-h.yaml": (0.73, 0.01)}
 
 
 def test_paraphrase_set_is_well_formed_and_scored() -> None:
