@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Amount", "DateMention", "Mention", "Mentions", "Facts", "extract", "sentences", "sentence_span",
            "sentence_start", "signature_spans", "parse_number", "resolve_year", "lazy_pattern", "keyword_pattern",
-           "phrases_pattern", "words_pattern", "any_word_in"]
+           "phrases_pattern", "words_pattern", "any_word_in", "lower_case"]
 
 
 class lazy_pattern:  # noqa: N801 - used like re.compile
@@ -520,9 +520,20 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return True
 
 
-def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = None) -> Mentions:
+def lower_case(text: str) -> str:
+    """`text` in lower case, of the same length (so spans carry over): the few characters that lower-case
+    to two stay as they are."""
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lower
+
+
+def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = None, lower: str | None = None
+            ) -> Mentions:
     """Every fact-like mention in `text`. Dates without a year are read as the one nearest `as_of`;
-    `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`)."""
+    `invoice_pattern` finds invoice numbers (see `Facts.invoice_pattern`); `lower` is `lower_case(text)`,
+    when already known."""
     found = Mentions()
     taken: list[tuple[int, int]] = []
     if "http" in text or "www." in text:
@@ -541,7 +552,7 @@ def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = Non
             taken.append((local.start(), domain.end()))
         at = text.find("@", at + 1)
     if _DIGIT.search(text):  # every remaining kind of fact is written with digits
-        _numeric(text, as_of, invoice_pattern, found, taken)
+        _numeric(text, as_of, invoice_pattern, found, taken, lower)
     found.amounts.sort(key=_START)
     found.dates.sort(key=_START)
     _names(text, found)
@@ -549,9 +560,9 @@ def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = Non
 
 
 def _numeric(text: str, as_of: date, invoice_pattern: InvoicePattern | None, found: Mentions,
-             taken: list[tuple[int, int]]) -> None:
+             taken: list[tuple[int, int]], lower: str | None) -> None:
     if invoice_pattern is not None:
-        for start, end in invoice_pattern.spans(text):
+        for start, end in invoice_pattern.spans(text, lower):
             if _free(taken, start, end):
                 found.other.append(_make(Mention, ("invoice", start, end, text[start:end], "")))
                 taken.append((start, end))
@@ -1013,11 +1024,10 @@ class InvoicePattern:
                                          rf"{re.escape(commonprefix(group))}){_TOKEN_CHAR}*")
                             for group in groups.values()]
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str, lower: str | None = None) -> list[tuple[int, int]]:
+        """The spans in `text` (whose `lower_case` is `lower`, when known)."""
         spans = [m.span() for m in self._shaped.finditer(text) if m.start() == 0 or not text[m.start() - 1].isalnum()]
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters lower-case to two
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lower = lower_case(text) if lower is None else lower
         for runs in self._token_runs:
             for run in runs.finditer(lower):
                 start, end, written = run.start(), run.end(), run.group()

@@ -18,8 +18,8 @@ from typing import Any
 
 from . import rules
 from .classify import classify
-from .grounding import (Facts, Mentions, any_word_in, extract, sentence_span, sentence_start, sentences,
-                        signature_spans)
+from .grounding import (Facts, Mentions, any_word_in, extract, lower_case, sentence_span, sentence_start,
+                        sentences, signature_spans)
 from .models import Account, Assessment, Draft, Finding, Report
 from .money import format_money
 from .policy import Policy, Stage, load_policy
@@ -67,10 +67,7 @@ class Context:
     def lower(self) -> str:
         """The text in lower case (same length, so spans carry over), for keyword tests and for
         patterns that would otherwise need re.IGNORECASE."""
-        lower = self.text.lower()
-        if len(lower) != len(self.text):  # a few characters lower-case to two
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
-        return lower
+        return lower_case(self.text)
 
     def mentions_any(self, *words: str) -> bool:
         return any_word_in(self.lower, words)
@@ -111,7 +108,7 @@ class Context:
 
     @cached_property
     def mentions(self) -> Mentions:
-        return extract(self.text, self.as_of, self.facts.invoice_pattern)
+        return extract(self.text, self.as_of, self.facts.invoice_pattern, self.lower)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ their id; a pack naming an id that is neither built in nor installed does not lo
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -386,8 +387,8 @@ _PLAN_CUE = keyword_pattern(
     r"(?:monthly\s+)?(?:payments|parts|months))")
 # The plan patterns are searched in the lower-cased text (Context.lower).
 _REPEATED = lazy_pattern(_COUNT + r"\s+(?:equal\s+)?(?:monthly\s+|weekly\s+)?(?:payments|instal+ments)\s+of\s+")
-# What every repeated payment ends with: found fast (from its first letters), it tells where to look for one.
-_REPEATED_CUE = lazy_pattern(r"(?:payments|instal+ments)\s+of\s+")
+# What every repeated payment ends with: found fast (from its keywords), it tells where to look for one.
+_REPEATED_CUE = keyword_pattern(("payments", "instal"), r"(?:payments|instal+ments)\s+of\s+")
 _NUMBER = _COUNT.replace("?P<count>", "")
 _MONTHS_SPAN = lazy_pattern(r"\b(?:over|across|within|for)\s+(?:the\s+next\s+)?(" + _NUMBER + r")\s+months\b|\b("
                           + _NUMBER + r")\s+monthly\b|\b(" + _NUMBER + r")[- ]month\s+(?:payment\s+)?plan\b")
@@ -466,10 +467,16 @@ def _count_above_before_month(lower: str, start: int, end: int, limit: int) -> b
             digits -= 1
         if len(before) - digits in (1, 2) and int(before[digits:]) > limit:
             return True
-        if any(value > limit and before.endswith(word) for word, value in _NUMBER_WORDS.items()):
+        if before.endswith(_words_above(limit)):
             return True
         at = lower.find("month", at + 1, end)
     return False
+
+
+@functools.cache
+def _words_above(limit: int) -> tuple[str, ...]:
+    """The counts written as words that are more than `limit`."""
+    return tuple(word for word, value in _NUMBER_WORDS.items() if value > limit)
 
 
 def _plan_months(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:

@@ -236,3 +236,10 @@ def test_the_sentence_found_around_a_position_is_the_one_all_the_sentences_give(
             assert grounding.sentence_span(text, position) == expected, (text, position)
             checked += 1
     assert checked > 20000
+
+
+def test_the_lower_cased_text_given_to_extract_changes_nothing():
+    for text in generated_texts(43, 300) + ["Invoice İNV-1042 for $8,500.00", "INV-1042 and inv-1077 and ß"]:
+        lower = grounding.lower_case(text)
+        assert len(lower) == len(text)
+        assert extract(text, AS_OF, FACTS.invoice_pattern, lower) == extract(text, AS_OF, FACTS.invoice_pattern)
