@@ -536,13 +536,12 @@ def extract(text: str, as_of: date, invoice_pattern: InvoicePattern | None = Non
     when already known."""
     found = Mentions()
     taken: list[tuple[int, int]] = []
-    if "http" in text or "www." in text:
-        for match in _URL.finditer(text):
-            if match.start() and text[match.start() - 1].isalnum():
-                continue
-            url = match.group().rstrip(".,;:!?)]'\"")
-            found.other.append(Mention("link", match.start(), match.start() + len(url), url))
-            taken.append((match.start(), match.start() + len(url)))
+    for match in _URL.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue
+        url = match.group().rstrip(".,;:!?)]'\"")
+        found.other.append(Mention("link", match.start(), match.start() + len(url), url))
+        taken.append((match.start(), match.start() + len(url)))
     at = text.find("@")
     while at > 0:
         local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)

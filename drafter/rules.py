@@ -571,10 +571,12 @@ _PCT = lazy_pattern(r"(?P<pct>\d{1,2}(?:\.\d+)?)\s?(?:%|per\s?cent|percent(?:age
 @_builtin("charge-figures", "block", "Interest rates, late-fee rates and statutory compensation must be the "
           "ones the account's terms or the pack's law give.")
 def _charge_figures(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
+    statutory = ctx.policy.jurisdiction.statutory if ctx.policy.jurisdiction else None
+    if not statutory and not _may_quote_a_rate(ctx):  # a rate is all there is to report
+        return
     if not ctx.mentions_any(*CHARGE_WORDS):
         return
     allowed_pct = {Decimal(m.group(1)) for m in re.finditer(r"(\d+(?:\.\d+)?)\s?%", ctx.account.terms.late_fee or "")}
-    statutory = ctx.policy.jurisdiction.statutory if ctx.policy.jurisdiction else None
     if statutory:
         allowed_pct.add(statutory.margin_pct)
     offer_pct = ctx.policy.offers.max_discount_pct
@@ -590,6 +592,13 @@ def _charge_figures(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
                           f"the law give this account (known: {known}).", "Quote the rate exactly as agreed.")
         if statutory and re.search(r"compensation|fixed\s+sum|recovery\s+costs?", sentence, re.I):
             yield from _compensation(ctx, statutory, start, end)
+
+
+def _may_quote_a_rate(ctx: Context) -> bool:
+    """Whether `_PCT` may match: it needs a "%", "per cent", "percent" or "point" (of which only the
+    "i" has other letters that match it case-insensitively: İ and ı)."""
+    lower = ctx.lower
+    return "%" in lower or "cent" in lower or "point" in lower or "İ" in lower or "ı" in lower
 
 
 def _compensation(ctx: Context, statutory: Any, start: int, end: int) -> Iterator[Hit]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter import rules
+from drafter import grounding, rules
 from drafter.errors import PolicyError
 from drafter.guard import check
 from drafter.load import load_account
@@ -319,3 +319,17 @@ def test_month_spans_are_looked_for_whenever_one_is_longer_than_the_limit():
             assert rules._count_above_before_month(text, 0, len(text), limit), (text, limit)
             too_long += 1
     assert too_long > 300
+
+
+def test_a_rate_is_looked_for_whenever_one_may_be_quoted():
+    rng = random.Random(43)
+    words = ["5", "12.5", " ", "%", "per cent", "percent", "percentage points", "point", "POINTS", "Per Cent", "poİnt",
+             "poınts", "x", "late fee", "interest"]
+    quoted = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+        if rules._PCT.search(text):
+            ctx = type("Ctx", (), {"lower": grounding.lower_case(text)})()
+            assert rules._may_quote_a_rate(ctx), text
+            quoted += 1
+    assert quoted > 500
