@@ -300,15 +300,16 @@ _OVERDUE_BY = lazy_pattern(rf"(?:overdue|late|past due)\s+by\s+(?:(?P<qual>{_QUA
                          r"\s+days?", re.I)
 _OVERDUE_BY_TAIL = lazy_pattern(rf"\b(?:overdue|late|past due)\s+by\s+(?:(?:{_QUALIFIER})\s+)?$", re.I)
 # Greetings and closings start a line: searched from the line break before them (a fast scan).
-_GREETING = (r"[ \t]*(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
+# Each begins with one of a few letters: a line that starts otherwise is passed over at its first letter.
+_GREETING = (r"(?=[dhg])(?:dear|hi|hello|hey|good\s+(?:morning|afternoon|evening))[ \t]+"
              r"(?P<name>[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|and|&|or))*)[ \t]*[,:!—-]?")
-_CLOSING_LINE = (r"[ \t]*(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
+_CLOSING_LINE = (r"(?=[bkwrstmcay])(?:best(?:\s+regards|\s+wishes)?|kind\s+regards|warm\s+regards|regards|"
                  r"sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully|truly)|thanks|thank\s+you|"
                  r"many\s+thanks|cheers|respectfully|with\s+thanks|all\s+the\s+best)[ \t]*[,.!]?[ \t]*(?=\n|$)")
-_CLOSING = lazy_pattern(r"\n" + _CLOSING_LINE, re.I)
+_CLOSING = lazy_pattern(r"\n[ \t]*" + _CLOSING_LINE, re.I)
 # Both in one scan: they begin with different words, and a greeting holds no line break, so neither
 # hides a line break the other could start from.
-_GREETING_OR_CLOSING = lazy_pattern(rf"\n(?:{_GREETING}|(?P<closing>{_CLOSING_LINE}))", re.I)
+_GREETING_OR_CLOSING = lazy_pattern(rf"\n[ \t]*(?=[dhgbkwrstmcay])(?:{_GREETING}|(?P<closing>{_CLOSING_LINE}))", re.I)
 _TITLE_AFTER_NAME = lazy_pattern(r"\s*(?:,|\||\s[-–—]\s)\s*")
 _SPOKEN_NAME = keyword_pattern(("this is", "my name is", "it's", "it is"),
                                r"(?:this is|my name is|it's|it is)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"

@@ -243,3 +243,25 @@ def test_the_lower_cased_text_given_to_extract_changes_nothing():
         lower = grounding.lower_case(text)
         assert len(lower) == len(text)
         assert extract(text, AS_OF, FACTS.invoice_pattern, lower) == extract(text, AS_OF, FACTS.invoice_pattern)
+
+
+def test_greetings_and_closings_are_found_as_without_the_first_letter_tests():
+    guarded = grounding._GREETING_OR_CLOSING._args
+    plain = re.compile(re.sub(r"\(\?=\[[a-z]+\]\)", "", guarded[0]), guarded[1])
+    closing = grounding._CLOSING._args
+    plain_closing = re.compile(re.sub(r"\(\?=\[[a-z]+\]\)", "", closing[0]), closing[1])
+    assert plain.pattern != guarded[0] and plain_closing.pattern != closing[0]
+    rng = random.Random(47)
+    lines = ["Hi Dana,", "HELLO Sam Ortiz:", "Dear Mr. Ortiz", "Good  morning Team", "hey Jo —", "Best regards,",
+             "BEST WISHES", "Kind regards", "Kınd regards", "Thanks!", "thank you", "Many thanks.", "Cheers",
+             "Yours ſincerely", "Sincerely yours", "All the best", "With thanks", "Warm regards", "Respectfully",
+             "- item", "Jordan Reyes", "", "  \tRegards", "Payment options", "\"Hi Dana", "Best", "Regards and more"]
+    found = 0
+    for _ in range(3000):
+        text = "\n" + "\n".join(rng.choice(lines) for _ in range(rng.randint(1, 8)))
+        expected = [(m.span(), m.start("closing") < 0 and m.span("name")) for m in plain.finditer(text)]
+        assert [(m.span(), m.start("closing") < 0 and m.span("name")) for m in
+                grounding._GREETING_OR_CLOSING.finditer(text)] == expected, text
+        assert [m.span() for m in grounding._CLOSING.finditer(text)] == [m.span() for m in plain_closing.finditer(text)]
+        found += len(expected)
+    assert found > 3000
