@@ -10,6 +10,7 @@ days-overdue figures, the names in the greeting and the signature, email address
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -239,6 +240,7 @@ class Mentions:
     other: list[Mention] = field(default_factory=list)
 
     _by_kind: dict[str, list[Mention]] | None = field(default=None, repr=False, compare=False)
+    _amount_starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Mention]:
         """The mentions of one kind, in the order found (grouped once, when first asked)."""
@@ -247,6 +249,13 @@ class Mentions:
             for mention in self.other:
                 self._by_kind.setdefault(mention.kind, []).append(mention)
         return self._by_kind.get(kind, [])
+
+    def amounts_between(self, start: int, end: int) -> list[Amount]:
+        """The amounts that start between `start` and `end` (the amounts are in order of their starts)."""
+        if self._amount_starts is None:
+            self._amount_starts = [amount.start for amount in self.amounts]
+        starts = self._amount_starts
+        return self.amounts[bisect_left(starts, start):bisect_left(starts, end)]
 
 
 # ---- patterns ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -340,7 +339,7 @@ def _totals(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
     if len(amounts) < 3 or not ctx.mentions_any(*TOTAL_WORDS):
         return
     for paragraph_start, paragraph_end in ctx.paragraphs:
-        inside = [a for a in amounts if paragraph_start <= a.start < paragraph_end]
+        inside = ctx.mentions.amounts_between(paragraph_start, paragraph_end)
         if len(inside) < 3:
             continue
         for cue in _TOTAL_CUE.finditer(ctx.text, paragraph_start, paragraph_end):
@@ -364,17 +363,15 @@ PLAN_WORDS = ("plan", "instal", "month", "split", "spread", "half now", "payment
 CHARGE_WORDS = ("interest", "late", "penalt", "compensation", "fixed sum", "recovery cost")
 WAIVER_WORDS = ("waiv", "forgiv", "forgave", "write off", "written off", "writing off", "wrote off")
 PLACEHOLDER_MARKS = ("[", "{", "<", "XXX", "$X", "€X", "£X", "TBD", "TBC", "___", "???", "N/A", "NA")
-# Most drafts hold none of the marks either. A one-character test is a fast memory scan; the marks
-# with an "X" are looked for only when there is one; the others by one pattern per first character
-# (re finds a pattern's plain first characters as fast as str.find, while a pattern for all the marks
-# would try each of their first characters at every place).
+# Most drafts hold none of the marks either, and a test of a longer mark is a pass over the whole
+# text, while a one-character test is a fast memory scan: each longer mark is looked for only when its
+# least common character (in this order) is there.
+_RARE_FIRST = "[{<_?X/$€£BCDTNA"
 _SINGLE_MARKS = tuple(mark for mark in PLACEHOLDER_MARKS if len(mark) == 1)
-_X_MARKS = tuple(mark for mark in PLACEHOLDER_MARKS if len(mark) > 1 and "X" in mark)
-_MARKS_BY_FIRST: dict[str, list[str]] = {}
+_MARKS_BY_RAREST: dict[str, list[str]] = {}
 for _mark in PLACEHOLDER_MARKS:
-    if len(_mark) > 1 and "X" not in _mark:
-        _MARKS_BY_FIRST.setdefault(_mark[0], []).append(_mark)
-_OTHER_MARKS = [lazy_pattern("|".join(map(re.escape, marks))) for marks in _MARKS_BY_FIRST.values()]
+    if len(_mark) > 1:
+        _MARKS_BY_RAREST.setdefault(min(_mark, key=_RARE_FIRST.find), []).append(_mark)
 # Searched in the lower-cased text (Context.lower) from their keywords: far faster than re.IGNORECASE.
 # "in"/"over" are everywhere: their keywords include the count's first character ("in 3", "over six").
 _COUNT_STARTS = "123456789tfsen"
@@ -499,8 +496,7 @@ def _plan_months(ctx: Context, start: int, end: int, repeats: list[re.Match[str]
 
 def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) -> Iterator[Hit]:
     """The instalments named in a plan paragraph must add up to a balance on the account."""
-    facts, amounts = ctx.facts, ctx.mentions.amounts  # in order of their starts
-    amounts = amounts[bisect_left(amounts, start, key=_start_of):bisect_left(amounts, end, key=_start_of)]
+    facts, amounts = ctx.facts, ctx.mentions.amounts_between(start, end)
     if not amounts:
         return
     repeated: dict[int, int] = {}
@@ -536,10 +532,6 @@ def _plan_sum(ctx: Context, start: int, end: int, repeats: list[re.Match[str]]) 
         yield Hit(parts[0].start, parts[0].end, f"The first payment is below the "
                   f"{ctx.policy.offers.min_first_payment_pct}% of the balance this pack asks for.",
                   f"Ask for at least {minimum:,.2f} first.")
-
-
-def _start_of(mention: Any) -> int:
-    return mention.start
 
 
 def _named_balance(ctx: Context, start: int, end: int) -> Decimal:
@@ -731,13 +723,11 @@ def _has_placeholder_mark(text: str) -> bool:
     for mark in _SINGLE_MARKS:
         if mark in text:
             return True
-    if "X" in text:
-        for mark in _X_MARKS:
-            if mark in text:
-                return True
-    for marks in _OTHER_MARKS:
-        if marks.search(text):
-            return True
+    for rarest, marks in _MARKS_BY_RAREST.items():
+        if rarest in text:
+            for mark in marks:
+                if mark in text:
+                    return True
     return False
 
 

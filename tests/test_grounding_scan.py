@@ -265,3 +265,10 @@ def test_greetings_and_closings_are_found_as_without_the_first_letter_tests():
         assert [m.span() for m in grounding._CLOSING.finditer(text)] == [m.span() for m in plain_closing.finditer(text)]
         found += len(expected)
     assert found > 3000
+
+
+def test_the_amounts_between_two_places_are_those_that_start_there():
+    for text in generated_texts(53, 200):
+        found = extract(text, AS_OF, FACTS.invoice_pattern)
+        for start, end in ((0, len(text)), (5, 40), (len(text) // 2, len(text)), (10, 10), (30, 20)):
+            assert found.amounts_between(start, end) == [a for a in found.amounts if start <= a.start < end]

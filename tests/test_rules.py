@@ -333,3 +333,4 @@ def test_a_rate_is_looked_for_whenever_one_may_be_quoted():
             assert rules._may_quote_a_rate(ctx), text
             quoted += 1
     assert quoted > 500
+
