@@ -264,8 +264,9 @@ _MONTHS = {name: index for index, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
      ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1) for name in names}
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
-         r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH_NAMES = ("jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?", "aug(?:ust)?",
+                "sep(?:t(?:ember)?)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?")
+_MONTH = rf"(?P<month>{'|'.join(_MONTH_NAMES)})\.?"
 _WEEKDAYS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")
 # A weekday written just before a date ("Monday, December 7"), looked for behind each date found.
 _WEEKDAY_BEFORE = lazy_pattern(r"\b(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?:the\s+)?$", re.I)
@@ -275,7 +276,10 @@ _DATE_AT_NUMBER = [
     lazy_pattern(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
     lazy_pattern(r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<year>\d{4}))?\b", re.I),
 ]
-_MONTH_FIRST = lazy_pattern(_MONTH + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+(?P<year>\d{4}))?", re.I)
+# A month name, then the day: by the name's first three letters (only the month that starts with them
+# can match there), so that a date is read without trying every month in turn.
+_MONTH_FIRST = {name[:3]: lazy_pattern(rf"(?P<month>{name})\.?\s+(?P<day>\d{{1,2}}){_ORD}\b(?:,?\s+(?P<year>\d{{4}}))?",
+                                       re.I) for name in _MONTH_NAMES}
 
 _DIGIT = lazy_pattern(r"\d")
 _URL = keyword_pattern(("http", "www."), r"(?:https?://|www\.)[^\s<>()\"']+")
@@ -610,17 +614,16 @@ def _read_date(index: int):
     return read
 
 
-_MONTH_STARTS = frozenset(name[:3] for name in _MONTHS)
-
-
 def _read_month_day(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> int | None:
     start = fact.start()
-    window = max(0, start - 12)
+    window = start - 12 if start > 12 else 0
+    # the scan found letters ending a month name before the space before the number: `before` has them
     before = text[window:start].rstrip().removesuffix(".")
-    word = before.rsplit(None, 1)[-1].lstrip("([{\"'") if before else ""
-    if not (word.isalpha() and word[:3].lower() in _MONTH_STARTS):  # the usual case: no month before
+    word = before.rsplit(None, 1)[-1].lstrip("([{\"'")
+    month = _MONTH_FIRST.get(word[:3].lower())
+    if month is None or not word.isalpha():  # the usual case: no month before
         return None
-    return _add_date(_MONTH_FIRST.match(text, window + len(before) - len(word)), text, as_of, found)
+    return _add_date(month.match(text, window + len(before) - len(word)), text, as_of, found)
 
 
 # The last letters of the qualifiers and of "by", and every letter re.IGNORECASE matches to them: the
@@ -638,8 +641,8 @@ def _read_days(text: str, fact: re.Match[str], as_of: date, found: Mentions) -> 
         qualifier = tail.search(text, window, start) if tailed else None
         match = pattern.match(text, qualifier.start() if qualifier else start)
         if match and match.start("days") == start:
-            found.other.append(Mention("days_overdue", match.start(), match.end(), match.group("days"),
-                                       (match.group("qual") or "").lower()))
+            found.other.append(_make(Mention, ("days_overdue", match.start(), match.end(), match.group("days"),
+                                               (match.group("qual") or "").lower())))
             return match.end()
     return None
 
@@ -692,14 +695,15 @@ def _add_date(match: re.Match[str] | None, text: str, as_of: date, found: Mentio
     """Add the date `match` reads as (its end), or None if it is no date."""
     if match is None:
         return None
-    candidates = _reading(match, as_of)
+    key = (match.re.pattern, match.group(), as_of)  # as _reading keys it
+    candidates = _PARSED.get(key, _PARSED)
     if candidates is _PARSED:
         candidates = _remember(match, as_of, _date_candidates(match, as_of))
     if not candidates:
         return None
     start, end = match.span()
     weekday = None
-    if "day" in text[max(0, start - 16):start].lower():
+    if "day" in text[start - 16 if start > 16 else 0:start].lower():
         before = _WEEKDAY_BEFORE.search(text, max(0, start - 16), start)
         if before:
             weekday = _WEEKDAYS.index(before.group("weekday").lower())
