@@ -18,7 +18,7 @@ import zlib
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from . import _regex
+from . import _regex, category_model
 
 __all__ = ["CATEGORIES", "ALWAYS_FORBIDDEN", "Statement", "classify"]
 
@@ -505,6 +505,7 @@ _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plai
 _rule("deadline", rf"(?P<act>(?:(?<=you\s)|(?<=you'll\s)|(?<=will\s))have|(?:(?<=you've\s)|(?<=have\s))got|giv(?:e|es|ing) you|(?<=can\s)(?:wait|hold off)) (?P<time>until (?:the )?(?:{DATE})|{NUMBER} (?:more |additional |further )?(?:business |working |calendar )?(?:days?|hours?))", "plain")
 _rule("deadline", rf"(?P<act>(?:remains?|is still|are still|still(?: be)?) (?:unpaid|outstanding|open|overdue)|(?:has|have)(?: not|n't) (?:yet )?been (?:paid|received|cleared|settled)) (?P<time>(?:after|on|by|beyond|past|as of|at close of business on|at) {DATE}|(?:after|beyond|within) {NUMBER} (?:more |further )?(?:business |working |calendar )?days?)\b", "plain")
 _rule("deadline", rf"(?P<time>{DATE})\b[^.!?]{{0,80}}?\b(?P<act>(?:settled|paid|cleared|clears|clearing|settling|paying|received|resolved|sorted|in) (?:before|by) then)\b", "plain", requires=("then",))
+_rule("deadline", rf"(?P<time>{DATE})\b{_gap(3)}(?P<act>(?:the )?(?:date|day) by which\b[^.!?]{{0,40}}?\b(?:paid|settled|cleared|received|resolved))\b", "plain")  # "treat December 7 as the date by which this is settled"
 _rule("deadline", r"(?P<act>(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance)(?: (?:in|into) (?:our|the) (?:account|bank))?) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
 _rule("deadline", r"(?P<act>(?:need|needs|want) (?:this|that|it|the (?:balance|invoice|amount|money)) (?:paid|settled|cleared|sorted|in)(?: up)?) (?P<time>today|tonight|tomorrow|this week|now)\b", "plain")
 _rule("deadline", r"(?P<act>(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?)) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
@@ -1692,22 +1693,44 @@ _INDEX: _Anchored
 _REPORTED_VERB_NUMBER = _REPORTED_OTHER_NUMBER = -1
 
 
+def asserted_text(text: str) -> str:
+    """`text` lower-cased, with what it quotes rather than says blanked out; every offset unchanged."""
+    return _mask_quotes(_normalize(text), text)
+
+
+def model_view(text: str) -> str:
+    """What the category model reads of `text`: `asserted_text`, with what it reports others saying blanked too."""
+    if not _compiled:
+        _build_index()
+    norm = asserted_text(text)
+    candidates = _candidates(norm, _sentences(norm, text))
+    return _blank(norm, _reported_spans(text, norm, candidates)) if candidates else norm
+
+
 def classify(text: str) -> list[Statement]:
     """Every statement in `text` that ASSERTS one of the 13 content categories, ordered by start."""
     if not _compiled:
         _build_index()
     if not text or not text.strip():
         return []
-    norm = _mask_quotes(_normalize(text), text)
-    candidates = _candidates(norm, _sentences(norm, text))
-    if not candidates:
-        return []
-    statements = _find_statements(text, norm, candidates, _reported_spans(text, norm, candidates))
+    norm = asserted_text(text)
+    sentences = _sentences(norm, text)
+    candidates = _candidates(norm, sentences)
+    declined: set[tuple[str, tuple[int, int]]] = set()
+    found: list[Statement] = []
+    said = norm
+    if candidates:
+        reported = _reported_spans(text, norm, candidates)
+        found = _find_statements(text, norm, candidates, reported, declined)
+        said = _blank(norm, reported)
+    statements = _second_reading(text, said, sentences, found, declined)
     order = _CATEGORY_ORDER
     return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
 
 
-def _find_statements(text: str, norm: str, candidates: list[Candidate], reported: list[tuple[int, int]]) -> list[Statement]:
+def _find_statements(text: str, norm: str, candidates: list[Candidate], reported: list[tuple[int, int]],
+                     declined: set[tuple[str, tuple[int, int]]]) -> list[Statement]:
+    """The statements the rules find asserted; each (category, sentence) they matched but set aside goes in `declined`."""
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
     clause_breaks: ClauseBreaks = {}
@@ -1723,9 +1746,11 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
             if match is None or not match.group(0).strip():
                 continue
             if reported and any(start < match.end() and match.start() < end for start, end in reported):
+                declined.add((rule.category, sentence))
                 continue
             statement = _statement(text, norm, rule, match, sentence, accepted, clause_breaks)
             if statement is None:
+                declined.add((rule.category, sentence))
                 continue
             if rule.kind == "dated":
                 dated.append((statement, sentence))
@@ -1735,6 +1760,50 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
         if any(other.category != statement.category and start <= other.start < end + 300 for other in found.values()):
             found.setdefault((statement.category, statement.start, statement.end), statement)
     return list(found.values())
+
+
+def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], found: list[Statement],
+                    declined: set[tuple[str, tuple[int, int]]]) -> list[Statement]:
+    """The rules' findings the category model does not rule out, and what the model alone is sure of.
+
+    The model reads what the draft says itself (`said`: quotes and reported speech blanked out), as a
+    whole and sentence by sentence. A rule finding is dropped only when neither reading gives its category a fair chance.
+    The model reports a category on its own when the whole draft and one sentence both make it likely,
+    unless a rule matched that category in that sentence and set it aside (negated, reassuring,
+    reported, history): the rules know why that statement is not asserted."""
+    model = category_model.model()
+    whole = model.probabilities(said)
+    by_sentence: dict[tuple[int, int], dict[str, float]] = {}
+
+    def reading(sentence: tuple[int, int]) -> dict[str, float]:
+        if sentence not in by_sentence:
+            by_sentence[sentence] = model.probabilities(said[sentence[0]:sentence[1]])
+        return by_sentence[sentence]
+
+    keep, gated = category_model.KEEP_RULE_FINDING, category_model.GATED_CATEGORIES
+    kept = [statement for statement in found if statement.category not in gated or whole[statement.category] >= keep
+            or reading(_sentence_at(sentences, statement.start))[statement.category] >= keep]
+    covered = {statement.category for statement in kept}
+    for category in CATEGORIES:
+        if (category in covered or category not in category_model.REPORTED_ON_ITS_OWN
+                or whole[category] < category_model.REPORT_ON_ITS_OWN or not sentences):
+            continue
+        best = max(sentences, key=lambda sentence: reading(sentence)[category])
+        if reading(best)[category] >= category_model.SENTENCE_ON_ITS_OWN and (category, best) not in declined:
+            kept.append(_model_statement(text, best, category, whole[category]))
+    return kept
+
+
+def _sentence_at(sentences: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for sentence in sentences:
+        if sentence[0] <= position < sentence[1]:
+            return sentence
+    return (position, position)
+
+
+def _model_statement(text: str, sentence: tuple[int, int], category: str, probability: float) -> Statement:
+    start, end = _trim(text, *sentence)
+    return Statement(category, start, end, text[start:end], f"model:{probability:.2f}", SUGGESTIONS[category])
 
 
 _CATEGORY_ORDER = {name: index for index, name in enumerate(CATEGORIES)}

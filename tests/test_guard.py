@@ -87,7 +87,7 @@ def test_a_plain_string_and_a_draft_are_the_same():
     assert check(FINAL, ACCOUNT, tier=4) == check(Draft(body=FINAL), ACCOUNT, tier=4)
 
 
-@pytest.mark.parametrize("title", ["Litigation Manager", "Debt Recovery Officer", "Collections Agent"])
+@pytest.mark.parametrize("title", ["Litigation Counsel", "Debt Recovery Officer", "Collections Agent"])
 def test_a_job_title_in_the_signature_is_not_a_threat(title):
     from drafter.classify import classify
 

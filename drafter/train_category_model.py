@@ -1,0 +1,93 @@
+"""Fit the category model to the guard corpus and write `category_model.json`.
+
+Usage: python -m drafter.train_category_model [--corpus DIR] [--check]
+
+Needs scikit-learn (`pip install -e '.[train]'`); the package itself never imports this module.
+Every labelled text in the corpus directory is used except the sealed evaluation sets, so that
+those keep measuring wording the classifier has never seen. `--check` fits the model and reports
+whether the shipped file already holds it, writing nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from .category_model import MODEL_FILE, SEALED_SETS, features
+from .classify import CATEGORIES, model_view
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+REGULARISATION = 300.0  # scikit-learn's C, chosen by scores on sets left out of the fit (docs/classifier.md)
+WEIGHTS_KEPT = 3000  # per category, the largest by size; the rest change no decision on the corpus
+
+
+def training_cases(corpus: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, asserted categories) for every case outside the sealed sets, in file then case order; a
+    text that a sealed set also holds is left out too."""
+    files = sorted(corpus.glob("*.yaml"))
+    loaded = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) or [] for path in files}
+    sealed = {item["text"] for name in SEALED_SETS for item in loaded.get(name, [])}
+    return [(item["text"], tuple(item["asserts"])) for name, items in loaded.items() if name not in SEALED_SETS
+            for item in items if item["text"] not in sealed]
+
+
+def fingerprint(cases: list[tuple[str, tuple[str, ...]]]) -> str:
+    digest = hashlib.sha256()
+    for text, asserts in cases:
+        digest.update(json.dumps([text, sorted(asserts)]).encode())
+    return digest.hexdigest()
+
+
+def fit_estimators(cases: list[tuple[str, tuple[str, ...]]], regularisation: float = REGULARISATION):  # type: ignore[no-untyped-def]
+    """The fitted scikit-learn vectoriser and one logistic regression per category, in CATEGORIES order."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectoriser = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
+    matrix = vectoriser.fit_transform([model_view(text) for text, _ in cases])
+    regressions = []
+    for category in CATEGORIES:
+        labels = [category in asserts for _, asserts in cases]
+        regression = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
+        regressions.append(regression.fit(matrix, labels))
+    return vectoriser, regressions
+
+
+def fit(cases: list[tuple[str, tuple[str, ...]]], regularisation: float = REGULARISATION) -> dict:  # type: ignore[type-arg]
+    """The model as `category_model.json` holds it: each feature's IDF, then its largest weights."""
+    vectoriser, regressions = fit_estimators(cases, regularisation)
+    names = vectoriser.get_feature_names_out()
+    kept: dict[str, list[float]] = {name: [round(float(idf), 4)] for name, idf in zip(names, vectoriser.idf_)}
+    for index, regression in enumerate(regressions):
+        weights = regression.coef_[0]
+        for position in sorted(abs(weights).argsort()[-WEIGHTS_KEPT:]):
+            kept[names[position]] += [index, round(float(weights[position]), 4)]
+    return {"categories": list(CATEGORIES),
+            "bias": [round(float(regression.intercept_[0]), 4) for regression in regressions],
+            "trained_on": {"cases": len(cases), "sha256": fingerprint(cases)},
+            "features": dict(sorted(kept.items()))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--check", action="store_true", help="report whether the shipped file is up to date")
+    args = parser.parse_args(argv)
+    model = fit(training_cases(args.corpus))
+    text = json.dumps(model, separators=(",", ":")) + "\n"
+    if args.check:
+        same = MODEL_FILE.read_text(encoding="utf-8") == text
+        print("up to date" if same else f"{MODEL_FILE.name} differs from a fresh fit: run without --check")
+        return 0 if same else 1
+    MODEL_FILE.write_text(text, encoding="utf-8")
+    print(f"wrote {MODEL_FILE.name}: {model['trained_on']['cases']} cases, {len(model['features'])} features")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
