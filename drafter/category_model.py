@@ -51,7 +51,7 @@ _NEGATIONS = frozenset({"not", "no", "never", "without", "nobody", "nothing", "n
 # ("no choice but to", "won't hesitate to", "no later than", "no longer", "no further"), or a new subject.
 _NEGATION_ENDS = frozenset({"but", "hesitate", "choice", "alternative", "option", "later", "longer", "further", "sooner",
                             "we", "i", "they", "he", "she"})
-CLAUSE_MARK = "|"
+CLAUSE_MARK = "|"  # every punctuation mark reads as this one token
 NEGATED = "NOT_"
 
 
@@ -71,7 +71,7 @@ def features(text: str) -> list[str]:
             tokens.append(word)
         else:
             tokens.append(NEGATED + word if negated else word)
-    return tokens + [f"{first} {second}" for first, second in zip(tokens, tokens[1:])]
+    return tokens + [first + " " + second for first, second in zip(tokens, tokens[1:])]
 
 
 class CategoryModel:
@@ -81,8 +81,10 @@ class CategoryModel:
                  idf: dict[str, float], weights: dict[str, tuple[tuple[int, float], ...]]) -> None:
         self.categories = categories
         self.bias = bias
-        self.idf = idf
-        self.weights = weights
+        # per feature: its IDF, and (category, IDF x weight) for each category it weighs in
+        self._table = {feature: (feature_idf, tuple((category, feature_idf * weight)
+                                                    for category, weight in weights.get(feature, ())))
+                       for feature, feature_idf in idf.items()}
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:  # type: ignore[type-arg]
@@ -96,25 +98,25 @@ class CategoryModel:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability, for each category, that `text` asserts it."""
-        idf, weights = self.idf, self.weights
+        table = self._table
+        sums = [0.0] * len(self.bias)
         length_squared = 0.0
-        weighted: list[tuple[float, tuple[tuple[int, float], ...]]] = []
         for feature, count in Counter(features(text)).items():
-            feature_idf = idf.get(feature)
-            if feature_idf is None:
+            entry = table.get(feature)
+            if entry is None:
                 continue
-            value = (1.0 + math.log(count)) * feature_idf if count > 1 else feature_idf
-            length_squared += value * value
-            pairs = weights.get(feature)
-            if pairs:
-                weighted.append((value, pairs))
-        sums = list(self.bias)
-        if length_squared:
-            scale = 1.0 / math.sqrt(length_squared)
-            for value, pairs in weighted:
+            feature_idf, pairs = entry
+            if count == 1:  # most features: sub-linear term frequency 1
+                length_squared += feature_idf * feature_idf
                 for category, weight in pairs:
-                    sums[category] += value * scale * weight
-        return {name: _sigmoid(total) for name, total in zip(self.categories, sums)}
+                    sums[category] += weight
+            else:
+                frequency = 1.0 + math.log(count)
+                length_squared += (frequency * feature_idf) ** 2
+                for category, weight in pairs:
+                    sums[category] += frequency * weight
+        scale = 1.0 / math.sqrt(length_squared) if length_squared else 0.0
+        return {name: _sigmoid(bias + total * scale) for name, bias, total in zip(self.categories, self.bias, sums)}
 
 
 def _sigmoid(value: float) -> float:

@@ -55,16 +55,24 @@ def test_a_text_with_no_known_feature_scores_the_bias() -> None:
 
 
 def test_the_pure_python_model_reproduces_scikit_learn() -> None:
+    """The shipped form of a model (its kept weights, to four decimals) scores a text as scikit-learn's
+    TF-IDF vectoriser and the logistic function do with those weights."""
     cases = training_cases(CORPUS_DIR)[::6]
-    vectoriser, regressions = fit_estimators(cases)
-    shipped_form = CategoryModel.from_json(json.loads(json.dumps(fit(cases))))
+    vectoriser, _ = fit_estimators(cases)
+    shipped = fit(cases)
+    model = CategoryModel.from_json(shipped)
+    vocabulary = vectoriser.vocabulary_
+    weights = [[0.0] * len(vocabulary) for _ in CATEGORIES]
+    for feature, (_idf, *pairs) in shipped["features"].items():
+        for category, weight in zip(pairs[0::2], pairs[1::2]):
+            weights[category][vocabulary[feature]] = weight
     texts = [model_view(text) for text, _ in training_cases(CORPUS_DIR)[1::40]]
-    expected = [regression.predict_proba(vectoriser.transform(texts))[:, 1] for regression in regressions]
-    for row, text in enumerate(texts):
-        got = shipped_form.probabilities(text)
+    for text, row in zip(texts, vectoriser.transform(texts)):
+        got = model.probabilities(text)
         for index, category in enumerate(CATEGORIES):
-            # weights are kept to four decimals and only the largest per category; the rest is rounding
-            assert got[category] == pytest.approx(expected[index][row], abs=0.02), (category, text[:80])
+            total = shipped["bias"][index] + sum(value * weights[index][column]
+                                                 for column, value in zip(row.indices, row.data))
+            assert got[category] == pytest.approx(1 / (1 + math.exp(-total)), abs=2e-3), (category, text[:80])
 
 
 def test_the_shipped_model_was_fitted_to_the_corpus_as_it_is() -> None:
