@@ -88,13 +88,13 @@ class CategoryModel:
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:  # type: ignore[type-arg]
-        idf: dict[str, float] = {}
-        weights: dict[str, tuple[tuple[int, float], ...]] = {}
-        for feature, (feature_idf, *pairs) in data["features"].items():
-            idf[feature] = feature_idf
-            if pairs:
-                weights[feature] = tuple(zip(pairs[0::2], pairs[1::2]))
-        return cls(tuple(data["categories"]), tuple(data["bias"]), idf, weights)
+        """The model `category_model.json` holds: per feature, its IDF then (category, weight) pairs, flat."""
+        model = cls(tuple(data["categories"]), tuple(data["bias"]), {}, {})
+        unweighted = ()
+        model._table = {feature: (values[0], tuple(zip(values[1::2], [values[0] * weight for weight in values[2::2]]))
+                                  if len(values) > 1 else unweighted)
+                        for feature, values in data["features"].items()}
+        return model
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability, for each category, that `text` asserts it."""
