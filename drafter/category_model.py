@@ -3,12 +3,13 @@
 The rules in `classify` read structure (who does what to whom, negation, quotes, history). They are
 precise on wording they know and blind to wording they do not. This model was fitted to every
 labelled text in the guard corpus except the sealed evaluation sets, and gives, for each category,
-the probability that a text asserts it. `classify` uses it twice: a rule finding in a category the
-model finds very unlikely for the whole text is dropped, and a category the model is confident of,
-that no rule found, is reported on the sentence the model scores highest.
+the probability that a text asserts it. `classify` uses it twice: a rule finding in one of the
+GATED_CATEGORIES that the model finds very unlikely is dropped, and a category the model is confident
+of, that no rule found, is reported on the sentence the model scores highest.
 
-The features are those of a TF-IDF vectoriser: lower-cased words (a word after a negation, up to the
-next punctuation mark, is marked as negated) and each pair of neighbouring words, counted with
+The features are those of a TF-IDF vectoriser: lower-cased words (a word after a negation is marked
+as negated, up to the next punctuation mark or `_NEGATION_ENDS` word) and each pair of neighbouring
+words, counted with
 sub-linear term frequency, weighted by inverse document frequency and scaled to unit length.
 Each category has a logistic-regression weight per feature and a bias. The weights live in
 `category_model.json`, written by `python -m drafter.train_category_model` (which needs the

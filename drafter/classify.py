@@ -1767,10 +1767,10 @@ def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], foun
     """The rules' findings the category model does not rule out, and what the model alone is sure of.
 
     The model reads what the draft says itself (`said`: quotes and reported speech blanked out), as a
-    whole and sentence by sentence. A rule finding is dropped only when neither reading gives its category a fair chance.
-    The model reports a category on its own when the whole draft and one sentence both make it likely,
-    unless a rule matched that category in that sentence and set it aside (negated, reassuring,
-    reported, history): the rules know why that statement is not asserted."""
+    whole and sentence by sentence. A rule finding in a gated category is dropped when neither reading
+    gives it a fair chance. The model reports a category on its own when the whole draft and one
+    sentence both make it likely, unless a rule matched that category in that sentence and set it
+    aside (negated, reassuring, reported, history): the rules know why that statement is not asserted."""
     model = category_model.model()
     whole = model.probabilities(said)
     by_sentence: dict[tuple[int, int], dict[str, float]] = {}

@@ -20,6 +20,7 @@ import yaml
 
 from .category_model import MODEL_FILE, SEALED_SETS, features
 from .classify import CATEGORIES, model_view
+from .files import write_atomic
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 REGULARISATION = 300.0  # scikit-learn's C, chosen by scores on sets left out of the fit (docs/classifier.md)
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         same = MODEL_FILE.read_text(encoding="utf-8") == text
         print("up to date" if same else f"{MODEL_FILE.name} differs from a fresh fit: run without --check")
         return 0 if same else 1
-    MODEL_FILE.write_text(text, encoding="utf-8")
+    write_atomic(MODEL_FILE, text)
     print(f"wrote {MODEL_FILE.name}: {model['trained_on']['cases']} cases, {len(model['features'])} features")
     return 0
 
