@@ -125,7 +125,8 @@ def test_a_gated_rule_finding_is_kept_when_its_sentence_supports_it(use_model) -
 
 
 @pytest.mark.parametrize("text", ["We will take legal action.", "We will call the police.",
-                                  "We will refer the balance to a collection agency."])
+                                  "We know where you live, and we will come and find you.",
+                                  "You are a pathetic excuse for a business."])
 def test_other_rule_findings_are_never_ruled_out(use_model, text: str) -> None:
     found = {s.category for s in classify(text)}
     use_model(FixedModel(text, {}))
