@@ -7,7 +7,7 @@ allow every conditional remedy and one whose terms allow none (see tests/guard_c
 expected verdict comes from the stage table. Recall on the drafts that must be blocked and the
 false-positive rate on the drafts that must pass are printed per tier and per category, for the
 development corpus and, separately, for each evaluation file (tests/corpus/holdout.yaml and
-external-*.yaml; the sealed ones, external-b, i and m, were never read, tuned on or fitted to). Then drafts checked per wall-clock and per CPU second on realistic drafts
+external-*.yaml; the sealed ones, external-b, i, m, n, o, p and q, were never read, tuned on or fitted to). Then drafts checked per wall-clock and per CPU second on realistic drafts
 (the offline composer's, for every example account, message kind and channel), split into the
 classifier and the rest, and the cold start of `drafter check` beside a bare interpreter.
 """

@@ -4,7 +4,7 @@ Usage: python3 benchmarks/bench_classify.py [--seconds N]
 
 Prints per-category recall and false-positive rate over the labelled corpus
 (tests/corpus/*.yaml; hold-out, paraphrase and external sets excluded), the same figures for the
-hold-out file, the paraphrase development set and each external set (the sealed external-b, i and m: aggregate
+hold-out file, the paraphrase development set and each external set (the sealed external-b, i, m, n, o, p and q: aggregate
 figures only, never their cases), the first-call cost in a fresh process, and throughput (wall and CPU time).
 """
 

@@ -14,7 +14,7 @@ CORPUS_DIR = Path(__file__).parent / "corpus"
 EXTERNAL_SETS = ("external-a.yaml", "external-b.yaml", "external-c.yaml", "external-d.yaml",
                  "external-e.yaml", "external-f.yaml", "external-g.yaml", "external-h.yaml",
                  "external-i.yaml", "external-j.yaml", "external-k.yaml", "external-l.yaml",
-                 "external-m.yaml")  # scored in aggregate only, never case by case
+                 "external-m.yaml", "external-n.yaml", "external-o.yaml", "external-p.yaml", "external-q.yaml")  # scored in aggregate only, never case by case
 DEV_SETS = ("paraphrase.yaml",)  # unseen-wording development set: scored in aggregate, misses allowed
 NOTES = {"negation", "quote", "reassurance", "lookalike", "veiled", "paraphrase", "plain"}
 
@@ -266,14 +266,17 @@ def _external_scores(name: str) -> tuple[float, float]:
 # 0.774 / 0.152, 0.664 / 0.183, 0.841 / 0.057) and then fitted. With all of them fitted and the model
 # allowed to rule out findings in nine categories: external-b 0.821 / 0.039 -> 0.906 / 0.026,
 # external-i 0.722 / 0.076 -> 0.870 / 0.038. external-m, sealed, scored 0.590 / 0.133 with the rules
-# alone and 0.672 / 0.124 with the model on arrival.
+# alone and 0.672 / 0.124 with the model on arrival; so did external-n, o, p and q (pooled: 0.628 / 0.127
+# -> 0.727 / 0.115). Fitting n-q too was neutral on sets left out of the fit, so they stay sealed.
 EXTERNAL_THRESHOLDS = {"external-a.yaml": (0.99, 0.01), "external-b.yaml": (0.89, 0.04),
                        "external-c.yaml": (0.99, 0.01), "external-d.yaml": (0.98, 0.01),
                        "external-e.yaml": (0.99, 0.01), "external-f.yaml": (0.98, 0.01),
                        "external-g.yaml": (0.96, 0.01), "external-h.yaml": (0.85, 0.01),
                        "external-i.yaml": (0.86, 0.05), "external-j.yaml": (0.88, 0.10),
                        "external-k.yaml": (0.88, 0.05), "external-l.yaml": (0.91, 0.05),
-                       "external-m.yaml": (0.65, 0.14)}
+                       "external-m.yaml": (0.65, 0.14), "external-n.yaml": (0.62, 0.12),
+                       "external-o.yaml": (0.78, 0.22), "external-p.yaml": (0.73, 0.10),
+                       "external-q.yaml": (0.69, 0.09)}
 
 
 def test_paraphrase_set_is_well_formed_and_scored() -> None:
