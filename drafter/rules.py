@@ -190,13 +190,21 @@ def _first_tier_allowing(policy: Policy, category: str) -> int | None:
     return next((t for t in range(5) if category in policy.stages[str(t)].allow), None)
 
 
+# Said of a finding no rule made, only the category model's reading: a reviewer should know it rests on
+# the draft's wording as a whole rather than on a phrase a rule names.
+_MODEL_READING = " (Read from the wording by the category model; no rule names this phrase.)"
+
+
 def _content_hits(rule_id: str) -> Callable[[Context, dict[str, Any]], Iterator[Hit]]:
     def check(ctx: Context, options: dict[str, Any]) -> Iterator[Hit]:
         for statement in ctx.statements:
             verdict = ctx.verdict(statement.category)
             if verdict and verdict[0] == rule_id:
                 suggestion = getattr(statement, "suggestion", None) or _REWRITES.get(statement.category)
-                yield Hit(statement.start, statement.end, verdict[1], suggestion, statement.category)
+                message = verdict[1]
+                if getattr(statement, "cue", "").startswith("model:"):
+                    message += _MODEL_READING
+                yield Hit(statement.start, statement.end, message, suggestion, statement.category)
     check.__name__ = rule_id.replace("-", "_")
     return check
 

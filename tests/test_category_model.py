@@ -167,3 +167,16 @@ def test_classify_is_unchanged_when_the_model_agrees_with_the_rules(use_model) -
     use_model(FixedModel(text, {category: 0.3 for category in CATEGORIES}))
     assert classify(text) == found
     assert classify_module.SUGGESTIONS["suspension"] in {s.suggestion for s in found}
+
+
+def test_the_guard_says_when_a_finding_is_the_models_reading_alone(use_model) -> None:
+    from drafter.guard import check
+    from drafter.load import load_account
+
+    account = load_account(Path(__file__).parent / "data" / "guard-account.json")
+    text = "Hi Dana,\n\nThe folks downstairs will be having a word with your bank. We will call the police.\n\nJo"
+    use_model(FixedModel(text, {"credit_reporting": 0.9, "criminal_threat": 0.9},
+                         lambda sentence: {"credit_reporting": 0.95 if "downstairs" in sentence else 0.0}))
+    findings = {f.category: f.message for f in check(text, account, "default", tier=1).findings if f.category}
+    assert findings["credit_reporting"].endswith("(Read from the wording by the category model; no rule names this phrase.)")
+    assert "category model" not in findings["criminal_threat"]  # a rule found that one
