@@ -20,6 +20,7 @@ import yaml
 
 from .category_model import MODEL_FILE, SEALED_SETS, features
 from .classify import CATEGORIES, model_view
+from .errors import InputError
 from .files import write_atomic
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
@@ -29,12 +30,38 @@ WEIGHTS_KEPT = 800  # per category, the largest by size: a quarter of the work o
 
 def training_cases(corpus: Path) -> list[tuple[str, tuple[str, ...]]]:
     """(text, asserted categories) for every case outside the sealed sets, in file then case order; a
-    text that a sealed set also holds is left out too."""
+    text that a sealed set also holds is left out too. InputError, naming the file and case, for a
+    corpus file that is not a list of cases with a `text` and a list of known `asserts`."""
     files = sorted(corpus.glob("*.yaml"))
-    loaded = {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) or [] for path in files}
-    sealed = {item["text"] for name in SEALED_SETS for item in loaded.get(name, [])}
-    return [(item["text"], tuple(item["asserts"])) for name, items in loaded.items() if name not in SEALED_SETS
-            for item in items if item["text"] not in sealed]
+    if not files:
+        raise InputError("no labelled cases (*.yaml) here", file=str(corpus))
+    loaded = {path.name: _cases_in(path) for path in files}
+    sealed = {text for name in SEALED_SETS for text, _ in loaded.get(name, [])}
+    return [(text, asserts) for name, cases in loaded.items() if name not in SEALED_SETS
+            for text, asserts in cases if text not in sealed]
+
+
+def _cases_in(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        raise InputError(f"invalid YAML: {error.problem}", file=str(path),
+                         line=mark.line + 1 if mark else None) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise InputError(f"cannot read it: {error}".splitlines()[0], file=str(path)) from None
+    if not isinstance(items, list):
+        raise InputError("expected a list of cases", file=str(path))
+    cases = []
+    for number, item in enumerate(items, start=1):
+        where = f"case {number}" + (f" ({item['id']})" if isinstance(item, dict) and "id" in item else "")
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError("needs a `text` string", file=str(path), field=where)
+        asserts = item.get("asserts")
+        if not isinstance(asserts, list) or not set(asserts) <= set(CATEGORIES):
+            raise InputError(f"`asserts` must be a list of: {', '.join(CATEGORIES)}", file=str(path), field=where)
+        cases.append((item["text"], tuple(asserts)))
+    return cases
 
 
 def fingerprint(cases: list[tuple[str, tuple[str, ...]]]) -> str:
@@ -79,7 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--check", action="store_true", help="report whether the shipped file is up to date")
     args = parser.parse_args(argv)
-    model = fit(training_cases(args.corpus))
+    try:
+        cases = training_cases(args.corpus)
+        import sklearn  # noqa: F401 - only to say what is missing before any work
+    except InputError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 2
+    except ImportError:
+        print("Error: fitting the model needs scikit-learn: pip install -e '.[train]'", file=sys.stderr)
+        return 2
+    model = fit(cases)
     text = json.dumps(model, separators=(",", ":")) + "\n"
     if args.check:
         same = MODEL_FILE.read_text(encoding="utf-8") == text

@@ -180,3 +180,29 @@ def test_the_guard_says_when_a_finding_is_the_models_reading_alone(use_model) ->
     findings = {f.category: f.message for f in check(text, account, "default", tier=1).findings if f.category}
     assert findings["credit_reporting"].endswith("(Read from the wording by the category model; no rule names this phrase.)")
     assert "category model" not in findings["criminal_threat"]  # a rule found that one
+
+
+# --------------------------------------------------------------------------- fitting: bad input
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ('- {id: x1, text: "hi", asserts: [threat]}\n', "a.yaml: case 1 (x1): `asserts` must be a list of: urgency"),
+    ("- {id: x1, asserts: []}\n", "a.yaml: case 1 (x1): needs a `text` string"),
+    ("- [unclosed\n", "a.yaml:2: invalid YAML: expected ',' or ']'"),
+    ("just: a mapping\n", "a.yaml: expected a list of cases"),
+])
+def test_a_bad_corpus_file_is_named_with_its_case(tmp_path, capsys, content: str, expected: str) -> None:
+    from drafter.train_category_model import main
+
+    (tmp_path / "a.yaml").write_text(content, encoding="utf-8")
+    before = category_model.MODEL_FILE.read_bytes()
+    assert main(["--corpus", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and expected in error and error.count("\n") == 1
+    assert category_model.MODEL_FILE.read_bytes() == before
+
+
+def test_an_empty_corpus_folder_is_an_error(tmp_path, capsys) -> None:
+    from drafter.train_category_model import main
+
+    assert main(["--corpus", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"Error: {tmp_path}: no labelled cases (*.yaml) here\n"
