@@ -16,6 +16,7 @@ import re
 import threading
 import zlib
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import _regex, category_model
@@ -517,11 +518,20 @@ _UNPAID_CONDITION = (
     r"(?:we|i) (?:(?:have|has|do|did|ca)n't|have not|do not|cannot|can not) (?:yet )?(?:heard from you|hear from you|been paid|received|got|get|seen|see) ?)"
 )
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b", "dated")  # the date comes just before it: see _dated_before
+# "...from Monday unless it's settled", "...on the 1st until the invoice is cleared": the same, said the other way
+_UNLESS_PAID = r"(?:unless|until) (?:\S+ ){0,8}?(?:is |are |has been |have been |gets |get )?(?:paid|settled|cleared|received|sorted(?: out)?|brought (?:up to date|current)|lands?|arrives?|comes? in|is in|are in|reaches us)"
+_rule("deadline", rf"(?P<act>{_UNLESS_PAID})\b", "dated")
+# A consequence given a date of its own ("as of tomorrow the account is on stop", "we will pause your keys
+# at midnight on the 15th"): the date to pay by, when it dates a consequence asserted in the same sentence.
+_rule("deadline", rf"(?P<time>(?:on|from|as of|as from|starting|effective|beginning|commencing|at) (?:the )?(?:{DATE}))\b", "dated")
+# ...but a sentence about the past ("your access was paused on the 3rd") dates nothing still to come
+LOOKS_BACK = _c(r"\b(?:was|were|has been|have been|had|since|ago|last)\b")
 DATE_BEFORE = _c(rf"\b(?:(?:on|from|at|after|as of) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? (?:after|from) (?:the date of )?this (?:notice|letter|email))\b[^.!?;,'\"]{{0,20}}$")
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? from (?:today|now|the date of this (?:letter|email|notice)))\b", "dated")
 _rule("deadline", r"(?P<act>if (?:\S+ ){0,6}?(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:been )?(?:paid|settled|cleared|received|sorted)(?: up)?) (?P<time>this week|today|tonight|tomorrow|this month|by (?:the )?end of (?:the |this )?(?:week|month|day))\b", "dated")
 _rule("deadline", rf"(?P<act>if (?:[\w']+ ){{0,6}}?(?:(?:is|are|has|have|was|were|does|do|did|ca)n't|not|never|no) (?:[\w'$,.]+ ){{0,4}}?(?:paid|received|settled|cleared|sorted|in (?:the|our) (?:bank|account)|(?:the |any |a |your )?(?:payment|balance|funds|money|remittance)|heard? (?:from you|back)|agree(?:d)? (?:\w+ ){{0,2}}?(?:plan|date|arrangement|something|terms))) (?:[\w']+ ){{0,2}}?(?P<time>(?:by|before) (?:the )?(?:{DATE})|{WINDOW}|today|tonight|tomorrow|tmrw|this (?:week|month))\b", "plain",
       requires=("by", "before", "within", "next", "today", "tonight", "tomorrow", "tmrw", "this"))
+_rule("deadline", rf"(?P<act>pay by|settle by|(?:payment )?deadline)[:*\s]{{1,6}}(?P<time>{DATE})\b", "plain")  # "**Pay by:** December 18"
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -1734,32 +1744,56 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
     found: dict[tuple[str, int, int], Statement] = {}
     accepted: set[tuple[str, int, int]] = set()
     clause_breaks: ClauseBreaks = {}
-    dated: list[tuple[Statement, tuple[int, int]]] = []
+    dated: list[tuple[_Rule, int, tuple[int, int]]] = []
     for position, numbers, sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
                 break  # pattern numbers are sorted; the reported-speech patterns come last
             rule = RULES[number]
-            if rule.requires and not (rule.required or rule.required_words()).search(norm, position, sentence[1]):
+            if rule.kind == "dated":  # read only if it could date another statement: see below
+                dated.append((rule, position, sentence))
                 continue
-            match = (rule.compiled or rule.pattern()).match(norm, position, sentence[1])
-            if match is None or not match.group(0).strip():
-                continue
-            if reported and any(start < match.end() and match.start() < end for start, end in reported):
-                declined.add((rule.category, sentence))
-                continue
-            statement = _statement(text, norm, rule, match, sentence, accepted, clause_breaks)
-            if statement is None:
-                declined.add((rule.category, sentence))
-                continue
-            if rule.kind == "dated":
-                dated.append((statement, sentence))
-            else:
+            statement = _match_statement(text, norm, rule, position, sentence, reported, accepted, clause_breaks, declined)
+            if statement is not None:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
-    for statement, (start, end) in dated:
-        if any(other.category != statement.category and start <= other.start < end + 300 for other in found.values()):
-            found.setdefault((statement.category, statement.start, statement.end), statement)
+    for rule, position, sentence in dated:
+        if _could_date_a_statement(norm, rule, sentence, found.values()):
+            statement = _match_statement(text, norm, rule, position, sentence, reported, accepted, clause_breaks, declined)
+            if statement is not None:
+                found.setdefault((statement.category, statement.start, statement.end), statement)
     return list(found.values())
+
+
+def _match_statement(text: str, norm: str, rule: _Rule, position: int, sentence: tuple[int, int],
+                     reported: list[tuple[int, int]], accepted: set[tuple[str, int, int]],
+                     clause_breaks: ClauseBreaks, declined: set[tuple[str, tuple[int, int]]]) -> Statement | None:
+    """The statement `rule` finds asserted at `position`, if any; a match set aside goes in `declined`."""
+    if rule.requires and not (rule.required or rule.required_words()).search(norm, position, sentence[1]):
+        return None
+    match = (rule.compiled or rule.pattern()).match(norm, position, sentence[1])
+    if match is None or not match.group(0).strip():
+        return None
+    if reported and any(start < match.end() and match.start() < end for start, end in reported):
+        declined.add((rule.category, sentence))
+        return None
+    statement = _statement(text, norm, rule, match, sentence, accepted, clause_breaks)
+    if statement is None:
+        declined.add((rule.category, sentence))
+    return statement
+
+
+def _could_date_a_statement(norm: str, rule: _Rule, sentence: tuple[int, int], found: Iterable[Statement]) -> bool:
+    """Whether a dated rule has a statement of another category to date: one in its sentence or just
+    after it ("...if it is still unpaid on the 1st. Then the account goes to our agency"), or, for a
+    bare date ("as of tomorrow"), one in its own sentence, which does not look back."""
+    start, end = sentence
+    if "(?P<act>" in rule.source:
+        reach = end + 300
+    elif LOOKS_BACK.search(norm, start, end):
+        return False
+    else:
+        reach = end
+    return any(other.category != rule.category and start <= other.start < reach for other in found)
 
 
 def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], found: list[Statement],
