@@ -1819,11 +1819,12 @@ def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], foun
             or reading(_sentence_at(sentences, statement.start))[statement.category] >= keep]
     covered = {statement.category for statement in kept}
     for category in CATEGORIES:
+        on_the_whole, in_a_sentence = category_model.report_thresholds(category)
         if (category in covered or category not in category_model.REPORTED_ON_ITS_OWN
-                or whole[category] < category_model.REPORT_ON_ITS_OWN or not sentences):
+                or whole[category] < on_the_whole or not sentences):
             continue
         best = max(sentences, key=lambda sentence: reading(sentence)[category])
-        if reading(best)[category] >= category_model.SENTENCE_ON_ITS_OWN and (category, best) not in declined:
+        if reading(best)[category] >= in_a_sentence and (category, best) not in declined:
             kept.append(_model_statement(text, best, category, whole[category]))
     return kept
 

@@ -160,6 +160,15 @@ def test_the_model_reports_what_no_rule_found_on_its_likeliest_sentence(use_mode
     assert text[statement.start:statement.end] == statement.excerpt
 
 
+@pytest.mark.parametrize("category", sorted(category_model.FORBIDDEN_AT_EVERY_STAGE))
+def test_a_category_no_stage_allows_is_reported_on_less_evidence(use_model, category: str) -> None:
+    text = "Maybe if you spent less time on the golf course, this would be paid. Regards, Dom"
+    use_model(FixedModel(text, {category: 0.25}, lambda sentence: {category: 0.35}))
+    assert [s.category for s in classify(text)] == [category]
+    use_model(FixedModel(text, {"suspension": 0.25}, lambda sentence: {"suspension": 0.35}))
+    assert classify(text) == []
+
+
 def test_no_model_finding_without_a_likely_sentence(use_model) -> None:
     text = "Invoice 12 was due November 8. It is 15 days late."
     use_model(FixedModel(text, {"deadline": 0.9}, lambda sentence: {"deadline": 0.59}))
@@ -180,7 +189,7 @@ def test_the_model_does_not_read_quotes_or_reported_speech() -> None:
 def test_classify_is_unchanged_when_the_model_agrees_with_the_rules(use_model) -> None:
     text = "If payment is not received by December 5, we will suspend your service."
     found = classify(text)
-    use_model(FixedModel(text, {category: 0.3 for category in CATEGORIES}))
+    use_model(FixedModel(text, {category: 0.25 for category in CATEGORIES}))
     assert classify(text) == found
     assert classify_module.SUGGESTIONS["suspension"] in {s.suggestion for s in found}
 
