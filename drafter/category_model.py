@@ -42,10 +42,9 @@ KEEP_RULE_FINDING = 0.15
 # likeliest sentence at least SENTENCE_ON_ITS_OWN (a draft full of dates is not a deadline by itself).
 REPORT_ON_ITS_OWN = 0.5
 SENTENCE_ON_ITS_OWN = 0.6
-# No stage allows these four, so a missed one is a threat sent at any tier: they are reported on less
-# evidence. On the open external sets, each left out of the fit in turn, this found 0.927 of them
-# instead of 0.901, and flagged one more benign text in a thousand (docs/classifier.md).
-FORBIDDEN_AT_EVERY_STAGE = frozenset({"abusive", "criminal_threat", "violence", "public_shaming"})
+# The categories no stage allows (classify.ALWAYS_FORBIDDEN) on less evidence: a missed one is a threat
+# sent at any tier. On the open external sets, each left out of the fit in turn, this found 0.927 of them
+# instead of 0.901, and flagged one more benign text in a thousand (the sealed sets: seven in a thousand).
 FORBIDDEN_REPORT_ON_ITS_OWN = 0.2
 FORBIDDEN_SENTENCE_ON_ITS_OWN = 0.3
 # Every category but deadline: the model reads a line of facts ("INV-2000, due November 9 (14 days past
@@ -53,13 +52,6 @@ FORBIDDEN_SENTENCE_ON_ITS_OWN = 0.3
 REPORTED_ON_ITS_OWN = frozenset({"urgency", "late_fees", "suspension", "collections_agency", "legal_action",
                                  "credit_reporting", "personal_guarantee", "repossession", "abusive",
                                  "criminal_threat", "violence", "public_shaming"})
-
-def report_thresholds(category: str) -> tuple[float, float]:
-    """(whole text, likeliest sentence): the probabilities at which `classify` reports `category` on its own."""
-    if category in FORBIDDEN_AT_EVERY_STAGE:
-        return FORBIDDEN_REPORT_ON_ITS_OWN, FORBIDDEN_SENTENCE_ON_ITS_OWN
-    return REPORT_ON_ITS_OWN, SENTENCE_ON_ITS_OWN
-
 
 _WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
 _PUNCTUATION = frozenset(".,;:!?")

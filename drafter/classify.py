@@ -1819,7 +1819,7 @@ def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], foun
             or reading(_sentence_at(sentences, statement.start))[statement.category] >= keep]
     covered = {statement.category for statement in kept}
     for category in CATEGORIES:
-        on_the_whole, in_a_sentence = category_model.report_thresholds(category)
+        on_the_whole, in_a_sentence = _report_thresholds(category)
         if (category in covered or category not in category_model.REPORTED_ON_ITS_OWN
                 or whole[category] < on_the_whole or not sentences):
             continue
@@ -1827,6 +1827,13 @@ def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], foun
         if reading(best)[category] >= in_a_sentence and (category, best) not in declined:
             kept.append(_model_statement(text, best, category, whole[category]))
     return kept
+
+
+def _report_thresholds(category: str) -> tuple[float, float]:
+    """(whole draft, likeliest sentence): the probabilities at which the model reports `category` on its own."""
+    if category in ALWAYS_FORBIDDEN:
+        return category_model.FORBIDDEN_REPORT_ON_ITS_OWN, category_model.FORBIDDEN_SENTENCE_ON_ITS_OWN
+    return category_model.REPORT_ON_ITS_OWN, category_model.SENTENCE_ON_ITS_OWN
 
 
 def _sentence_at(sentences: list[tuple[int, int]], position: int) -> tuple[int, int]:

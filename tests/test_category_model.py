@@ -160,7 +160,7 @@ def test_the_model_reports_what_no_rule_found_on_its_likeliest_sentence(use_mode
     assert text[statement.start:statement.end] == statement.excerpt
 
 
-@pytest.mark.parametrize("category", sorted(category_model.FORBIDDEN_AT_EVERY_STAGE))
+@pytest.mark.parametrize("category", sorted(classify_module.ALWAYS_FORBIDDEN))
 def test_a_category_no_stage_allows_is_reported_on_less_evidence(use_model, category: str) -> None:
     text = "Maybe if you spent less time on the golf course, this would be paid. Regards, Dom"
     use_model(FixedModel(text, {category: 0.25}, lambda sentence: {category: 0.35}))
