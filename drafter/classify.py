@@ -1208,7 +1208,8 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
 
 
 # A finished event told as history ("back in 2022 we did put the account on hold"), with nothing ahead.
-HISTORY = _c(r"\b(?:(?:in|back in|during) (?:early |late |mid-?)?(?:19|20)\d\d\b(?!-)|years ago|(?:a )?(?:few|couple of|two|three|several) (?:years|months) (?:ago|back)|before my time|long (?:behind us|gone|ago))")
+HISTORY = _c(rf"\b(?:(?:in|back in|during) (?:early |late |mid-?)?(?:19|20)\d\d\b(?!-)|years ago|(?:a )?(?:few|couple of|two|three|several) (?:years|months) (?:ago|back)|before my time|long (?:behind us|gone|ago|since)"
+             rf"|last (?:year|quarter|spring|summer|autumn|fall|winter)|earlier this year|back in (?:the )?(?:{MONTH}|spring|summer|autumn|fall|winter)\b|(?:all|well|firmly) (?:in the past|behind us))")
 AHEAD = _c(r"\b(?:will|'ll|going to|gonna|shall|would|'d|may|might|must|again|next|if|unless|until|once|still|could|can|has been|have been|remains?)\b")
 
 
@@ -1218,7 +1219,7 @@ def _is_history(norm: str, sentence: tuple[int, int]) -> bool:
     return bool(HISTORY.search(norm, *sentence)) and not AHEAD.search(norm, *sentence)
 
 
-_HISTORY_HINTS = ("in 19", "in 20", "mid-20", "ago", "back", "before my time", "long ")
+_HISTORY_HINTS = ("in 19", "in 20", "mid-20", "ago", "back", "before my time", "long ", "last ", "earlier", "past", "behind")
 
 
 
