@@ -695,8 +695,7 @@ def _add_date(match: re.Match[str] | None, text: str, as_of: date, found: Mentio
     """Add the date `match` reads as (its end), or None if it is no date."""
     if match is None:
         return None
-    key = (match.re.pattern, match.group(), as_of)  # as _reading keys it
-    candidates = _PARSED.get(key, _PARSED)
+    candidates = _reading(match, as_of)
     if candidates is _PARSED:
         candidates = _remember(match, as_of, _date_candidates(match, as_of))
     if not candidates:
