@@ -23,6 +23,7 @@ import math
 import re
 import threading
 from collections import Counter
+from itertools import compress, count, repeat
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("category_model.json")
@@ -53,8 +54,7 @@ REPORTED_ON_ITS_OWN = frozenset({"urgency", "late_fees", "suspension", "collecti
                                  "credit_reporting", "personal_guarantee", "repossession", "abusive",
                                  "criminal_threat", "violence", "public_shaming"})
 
-_WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
-_PUNCTUATION = frozenset(".,;:!?")
+_PUNCTUATION = ".,;:!?"
 _NEGATIONS = frozenset({"not", "no", "never", "without", "nobody", "nothing", "none", "neither", "nor", "cannot"})
 # Words that end a negation's reach: a new clause ("not ... but"), or a phrase that only looks negative
 # ("no choice but to", "won't hesitate to", "no later than", "no longer", "no further"), or a new subject.
@@ -62,25 +62,43 @@ _NEGATION_ENDS = frozenset({"but", "hesitate", "choice", "alternative", "option"
                             "we", "i", "they", "he", "she"})
 CLAUSE_MARK = "|"  # every punctuation mark reads as this one token
 NEGATED = "NOT_"
+# A word is a run of a-z, 0-9 and apostrophes; any other character parts words, and each punctuation
+# mark is a word of its own. For ASCII text one str.translate does the splitting (CLAUSE_MARK itself
+# only parts words, like any other character); other text takes the regular expression.
+_ASCII_SPLIT = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "'")}
+_ASCII_SPLIT.update({ord(mark): CLAUSE_MARK for mark in _PUNCTUATION})
+_WORD = re.compile(r"[a-z0-9']+|[.,;:!?]")
+_CLAUSE_MARKS = str.maketrans(dict.fromkeys(_PUNCTUATION, CLAUSE_MARK))
 
 
 def features(text: str) -> list[str]:
     """The words of `text` (negated ones marked, punctuation as one mark) followed by each neighbouring pair."""
-    tokens: list[str] = []
-    negated = False
-    for word in _WORD.findall(text.lower().replace("\u2019", "'")):
-        if word in _PUNCTUATION:
-            negated = False
-            tokens.append(CLAUSE_MARK)
-        elif word in _NEGATIONS or word.endswith("n't"):
-            negated = True
-            tokens.append(word)
-        elif word in _NEGATION_ENDS:
-            negated = False
-            tokens.append(word)
-        else:
-            tokens.append(NEGATED + word if negated else word)
-    return tokens + [first + " " + second for first, second in zip(tokens, tokens[1:])]
+    tokens = _words(text.lower().replace("\u2019", "'"))
+    _mark_negated(tokens)
+    return tokens + list(map(" ".join, zip(tokens, tokens[1:])))
+
+
+def _words(lowered: str) -> list[str]:
+    """The words of lower-cased text, each punctuation mark read as CLAUSE_MARK."""
+    if lowered.isascii():
+        return lowered.translate(_ASCII_SPLIT).replace(CLAUSE_MARK, " | ").split()
+    return " ".join(_WORD.findall(lowered)).translate(_CLAUSE_MARKS).split()
+
+
+def _mark_negated(tokens: list[str]) -> None:
+    """Mark each word after a negation as negated, up to a clause mark or a `_NEGATION_ENDS` word."""
+    negations = sorted({*compress(count(), map(_NEGATIONS.__contains__, tokens)),
+                        *compress(count(), map(str.endswith, tokens, repeat("n't")))})
+    reach = 0
+    for start in negations:
+        if start < reach:
+            continue  # a negation within another's reach ends where that one does
+        reach = start + 1
+        while reach < len(tokens) and tokens[reach] != CLAUSE_MARK and tokens[reach] not in _NEGATION_ENDS:
+            word = tokens[reach]
+            if word not in _NEGATIONS and not word.endswith("n't"):
+                tokens[reach] = NEGATED + word
+            reach += 1
 
 
 class CategoryModel:

@@ -35,6 +35,16 @@ def test_contractions_negate_and_pairs_follow_the_words() -> None:
     assert found == ["they", "won't", "NOT_refer", "NOT_it", "they won't", "won't NOT_refer", "NOT_refer NOT_it"]
 
 
+@pytest.mark.parametrize("separator", ["\u2014", "\u00a0", "\u00e9", "|", "_", "-", "\t"])
+def test_any_other_character_parts_words_in_ascii_and_in_other_text_alike(separator: str) -> None:
+    """ASCII text is split by one translation table, other text by a regular expression: same words."""
+    text = f"We can't{separator}pay|today, not{separator}ever. O'Brien{separator}will; sue!"
+    assert features(text) == features(text.replace(separator, " ")) == [
+        "we", "can't", "NOT_pay", "NOT_today", "|", "not", "NOT_ever", "|", "o'brien", "will", "|", "sue", "|",
+        "we can't", "can't NOT_pay", "NOT_pay NOT_today", "NOT_today |", "| not", "not NOT_ever", "NOT_ever |",
+        "| o'brien", "o'brien will", "will |", "| sue", "sue |"]
+
+
 # --------------------------------------------------------------------------- the arithmetic
 
 def test_probabilities_follow_tf_idf_and_the_logistic_function() -> None:
