@@ -16,8 +16,9 @@ import re
 import threading
 import zlib
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from . import _regex, category_model
 
@@ -123,7 +124,7 @@ DATE = _alt(
     r"(?:the )?(?:close|end) of (?:business|play)(?: (?:today|tomorrow|on \w+|this \w+|next \w+))?",
     r"eod|cob|eow|eom|noon|midday|midnight", r"\d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.)",
 )
-WINDOW = rf"(?:within(?: the next)?|(?<=the\s)next) {NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|weeks?)"
+WINDOW = rf"(?:within(?: the next)?|(?<=the\s)next) {NUMBER} (?:\(\d+\) )?(?:business |working |calendar |banking )?(?:days?|hours?|hrs?|weeks?)|within the hour"
 FIRM_TIME = _alt(
     rf"(?:by|before|(?<=no\s)later than|(?<=not\s)later than|prior to) (?:the )?(?:{DATE})",
     WINDOW, r"within (?:the next |a )?fortnight",
@@ -433,12 +434,12 @@ REPO_ACT = _alt(
     _verb("tow"), _verb("seize"), _verb("recall"), r"(?:come|coming|came) (?:and )?(?:get|collect|grab)", _verb("demobilize"), r"off-?hire",
     r"claw(?:s|ed|ing)? back", r"load(?:s|ed|ing)? up", r"withdr(?:aw|aws|awing|ew|awn)", r"cart(?:s|ed|ing)? (?:away|off)", r"(?:strip|strips|stripped|stripping) out",
 )
-MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|(?:hold|block|freeze|suspension|stop|restriction)s? (?:on (?:your|the) (?:\w+ ){0,2})?(?:has|have|had|was|were|is|are|'s) (?:now |just |since |already )?(?:been )?(?:lifted|removed|released|cleared|reversed|cancell?ed)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
+MISTAKE = _c(r"\b(?:(?:releas|lift|remov|clear)(?:ed|ing|es|e)? (?:the |that |this |your )?(?:\w+ )?(?:hold|block|freeze|suspension|stop)|(?:hold|block|freeze|suspension|stop|restriction)s? (?:on (?:your|the) (?:\w+ ){0,2})?(?:has|have|had|was|were|is|are|'s) (?:now |just |since |already )?(?:been )?(?:lifted|removed|released|cleared|reversed|cancell?ed)|by mistake|by accident|accidentally|in error|mistakenly|inadvertently|customs|at the border|in transit|(?:scheduled|planned|routine) (?:maintenance|downtime|upgrade)|maintenance window|weather|(?:because of|due to|during|for) (?:\w+ )?(?:maintenance|an? outage|an? upgrade|an? update|the migration)|while (?:we|the team|our (?:team|engineers)) (?:migrate|upgrade|move|switch)|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?(?:portal|platform|system|app|software|website|dashboard|api|server|badge|card|licen[cs]e|key)s?|(?:old|legacy|previous|former|outgoing|expiring) (?:\w+ )?pass(?:es)?|(?:at|per|on) your (?:request|instruction)|as (?:you )?(?:requested|asked|instructed))\b")
 SERVICE_ROUTINE = _c(r"\b(?:(?:scheduled|planned|routine) (?:maintenance|downtime|upgrades?|works?)|maintenance window|free trial|\d+-day trial|trial (?:period|ends|expires|account|workspace)|failed (?:password|login|sign-?in) attempts?|(?:blocked |failed |suspicious )?login attempts|threat detection|(?:hold|held|holding) (?:\w+ ){0,2}?for (?:pick-?up|collection)|(?:christmas|holiday|festive|seasonal|summer|easter|new year|year-end) (?:shutdown|closure|break|period|pause)|over the (?:holidays|break|shutdown))\b")
 _SERVICE_ROUTINE_HINTS = ("mainten", "downtime", "upgrade", "works", "trial", "attempt", "threat", "for pick", "for collection",
                           "shutdown", "closure", "break", "period", "holiday")
 ROUTINE_PICKUP = _c(
-    r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|as (?:scheduled|planned|arranged|agreed|requested)|"
+    r"(?:end of (?:the |your |this )?(?:rental|lease|term|contract|project|hire|job)|(?:hire|rental|lease)(?: period| term)? (?:ends|ended|finishes|expires|runs out|is over)|unless you(?:'d| would)? (?:like|want|wish) to (?:extend|keep)|faulty|defective|damaged|replacements?\b|free of charge|as (?:scheduled|planned|arranged|agreed|requested)|"
     r"(?:per|at) your request|as (?:you )?(?:requested|asked|agreed)|demo\b|trial|loan(?:er|ed)?\b|off-?rent|once you(?:'re| are) (?:done|finished)|(?:once|when|after) (?:the |your )?(?:job|project|work|hire|rental|pour|build|contract)(?: is| has| has been)? (?:done|finished|complete|completed|over|ended)|when you(?:'re| are) (?:done|finished)|scheduled pick-?up|"
     r"(?:routine |scheduled |annual )?(?:maintenance|servicing|inspection|repairs?|calibration|swap|upgrade)\b|returns? (?:process|label|policy|form|request)|(?:your|the) return\b|(?<!be\s)returned|"
     r"to return|donat|empty|drop(?:s|ping)? off|next delivery|when (?:they|we) deliver|(?:off-?hire|hire end|rental end|return|collection) date (?:that )?you (?:booked|requested|gave|chose|arranged|agreed|set))"
@@ -491,7 +492,7 @@ LATE_FEE = _alt(
     r"(?:add|adds|added|adding|charge|charges|charged|charging) (?:a |an )?(?:monthly|weekly|daily|annual|yearly) (?:percentage|percent|rate|surcharge|charge|fee)", r"(?:financing|funding|carrying) (?:costs?|charges?|fees?)",
     r"(?:charges?|fees?|costs?|interest) (?:for|on|covering) (?:the )?(?:overdue|late|arrears) (?:period|days|time|months?|weeks?)", r"(?:balance|amount|sum|debt|total|owe|invoice) (?:\w+ ){0,2}?(?:grow|grows|increase|increases|rise|rises|climb|climbs) by \d+(?:\.\d+)? ?(?:%|percent)",
 )
-FEE_CANCEL = _c(r"\b(?:waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|discharg\w*|lift(?:ed|ing)|lifts? (?:the |this |that |your |our |any )?(?:\w+ )?(?:holds?|blocks?|freezes?|suspensions?|stops?|fees?|charges?|liens?|restrictions?|interest|penalt(?:y|ies))|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
+FEE_CANCEL = _c(r"\b(?:(?:switch|turn)(?:ed|es|s|ing)? off (?:the |that |this |all |any |those )?(?:[\w£$€.,-]+ ){0,3}?(?:fees?|charges?|interest|penalt(?:y|ies)|surcharges?)\b|tak(?:e|es|en|ing) (?:the |that |this |all |any |those )?(?:[\w-]+ ){0,2}?(?:fees?|charges?|interest|penalt(?:y|ies)|surcharges?) off\b|waiv\w*|froze|frozen|freez\w*|remov\w*|revers\w*|refund\w*|credit(?:ed)? back|forgiv\w*|dropped|cancel\w*|absorb\w*|eliminat\w*|tak(?:e|en|ing) off|wip(?:e|ed) off|writ(?:e|ten) off|rescind\w*|discharg\w*|lift(?:ed|ing)|lifts? (?:the |this |that |your |our |any )?(?:\w+ )?(?:holds?|blocks?|freezes?|suspensions?|stops?|fees?|charges?|liens?|restrictions?|interest|penalt(?:y|ies))|releas\w*|withdr[ae]w\w*|clear(?:ed)? the (?:hold|lien))\b")
 NEGATED_CANCEL = _c(r"(?:\bnot|\bnever|n't)\W+(?:be\W+|been\W+)?$")
 _rule_each("late_fees", "obj", LATE_FEE, "noun")
 _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every) (?:month|annum|year)|\d+(?:\.\d+)? ?% (?:monthly|annual|annually|per month|apr))",
@@ -499,7 +500,7 @@ _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every)
 _rule("late_fees", r"(?P<obj>(?:interest|charges?|surcharge)(?: (?:@|at|of))? ?\d+(?:\.\d+)? ?% ?p\.? ?a\.?)(?!\w)", "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\d\s)reach(?:es)? us|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
       requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
@@ -523,13 +524,13 @@ _UNLESS_PAID = r"(?:unless|until) (?:\S+ ){0,8}?(?:is |are |has been |have been 
 _rule("deadline", rf"(?P<act>{_UNLESS_PAID})\b", "dated")
 # A consequence given a date of its own ("as of tomorrow the account is on stop", "we will pause your keys
 # at midnight on the 15th"): the date to pay by, when it dates a consequence asserted in the same sentence.
-_rule("deadline", rf"(?P<time>(?:on|from|as of|as from|starting|effective|beginning|commencing|at) (?:the )?(?:{DATE}))\b", "dated")
+_rule("deadline", rf"(?P<time>(?:on|from|as of|as from|starting|effective|beginning|commencing|at) (?:the )?(?:{DATE})|(?<![\w'])(?:tonight|tomorrow|tmrw)(?!')|in {NUMBER} (?:business |working )?(?:days?|hours?|hrs?))\b", "dated")
 # ...but a sentence about the past ("your access was paused on the 3rd") dates nothing still to come
 LOOKS_BACK = _c(r"\b(?:was|were|has been|have been|had|since|ago|last)\b")
-DATE_BEFORE = _c(rf"\b(?:(?:on|from|at|after|as of) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? (?:after|from) (?:the date of )?this (?:notice|letter|email))\b[^.!?;,'\"]{{0,20}}$")
+DATE_BEFORE = _c(rf"\b(?:(?:on|from|at|after|as of) (?:the )?(?:{DATE})|today|tonight|tomorrow|tmrw|(?:this |next )?{WEEKDAY}|{NUMBER} (?:business |working |calendar )?days? (?:after|from) (?:the date of )?this (?:notice|letter|email))\b[^.!?;,'\"]{{0,20}}$")
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b[^.!?;]{{0,80}}?\b(?P<time>(?:on|from|at|after|as of|as from) (?:the )?(?:{DATE})|{NUMBER} (?:business |working |calendar )?days? from (?:today|now|the date of this (?:letter|email|notice)))\b", "dated")
 _rule("deadline", r"(?P<act>if (?:\S+ ){0,6}?(?:(?:is|are|has|have|was|were|does|do|did)n't|not|never) (?:been )?(?:paid|settled|cleared|received|sorted)(?: up)?) (?P<time>this week|today|tonight|tomorrow|this month|by (?:the )?end of (?:the |this )?(?:week|month|day))\b", "dated")
-_rule("deadline", rf"(?P<act>if (?:[\w']+ ){{0,6}}?(?:(?:is|are|has|have|was|were|does|do|did|ca)n't|not|never|no) (?:[\w'$,.]+ ){{0,4}}?(?:paid|received|settled|cleared|sorted|in (?:the|our) (?:bank|account)|(?:the |any |a |your )?(?:payment|balance|funds|money|remittance)|heard? (?:from you|back)|agree(?:d)? (?:\w+ ){{0,2}}?(?:plan|date|arrangement|something|terms))) (?:[\w']+ ){{0,2}}?(?P<time>(?:by|before) (?:the )?(?:{DATE})|{WINDOW}|today|tonight|tomorrow|tmrw|this (?:week|month))\b", "plain",
+_rule("deadline", rf"(?P<act>if (?:[\w']+ ){{0,6}}?(?:(?:is|are|has|have|was|were|does|do|did|ca)n't|not|never|no) (?:[\w'$,.]+ ){{0,4}}?(?:paid|received|settled|cleared|sorted|in (?:the|our) (?:bank|account)|in(?= (?:by|before)\b)|(?:the |any |a |your )?(?:payment|balance|funds|money|remittance)|heard? (?:from you|back)|agree(?:d)? (?:\w+ ){{0,2}}?(?:plan|date|arrangement|something|terms))) (?:[\w']+ ){{0,2}}?(?P<time>(?:by|before) (?:the )?(?:{DATE})|{WINDOW}|today|tonight|tomorrow|tmrw|this (?:week|month))\b", "plain",
       requires=("by", "before", "within", "next", "today", "tonight", "tomorrow", "tmrw", "this"))
 _rule("deadline", rf"(?P<act>pay by|settle by|(?:payment )?deadline)[:*\s]{{1,6}}(?P<time>{DATE})\b", "plain")  # "**Pay by:** December 18"
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
@@ -558,6 +559,7 @@ _rule_each("urgency", "act", URGENCY, "plain", r"\b")
 IN_READERS_FAVOUR = _c(r"\b(?:increas|rais|extend|approv|upgrad|restor|lift|reinstat|improv|releas|unlock|reactivat)\w*")
 AT_READERS_REQUEST = _c(r"\b(?:as (?:you )?(?:requested|asked|instructed)|at your (?:request|instruction))\b")
 READERS_OPTION = _c(r"\bif you(?: (?:need|want|would like|wish|prefer|decide)|'d like)\b")
+EMAIL_FOOTER = _c(r"\b(?:notify the sender|received this (?:e-?mail|message|communication) in error|delete (?:this|the) (?:e-?mail|message)|intended (?:only )?for the (?:named )?(?:addressee|recipient))")
 NO_PRESSURE = _c(r"\b(?:no pressure|no rush|no hurry|no action (?:is )?(?:needed|required)|nothing (?:you need|for you) to do|whenever (?:suits|works|it suits)|at your (?:earliest )?convenience)\b")
 URGENCY_OUR_ACTION = _c(r"\b(?:we|i)(?:'ve| have)? (?:immediately|right away|straight away) \w+ed\b|\b(?:we|i|it|access|service|your (?:access|service|account|orders?)|this|orders?|the (?:hold|account|payment))(?:'ll| will| can| would| shall| is| are|'s) (?:\w+ ){0,3}?(?:be )?(?:restor\w*|reinstat\w*|releas\w*|appl\w*|credit\w*|updat\w*|process\w*|confirm\w*|unlock\w*|lift\w*|remov\w*|reactivat\w*|resum\w*|ship\w*|send|sent|email|reply|respond|call|fix\w*|correct\w*|issu\w*|refund\w*|post\w*|reflect\w*|notif\w*|let you know|look into|escalat\w* (?:internally|your ticket))\b")
 
@@ -577,6 +579,7 @@ INSULT = _alt(
     r"clearly (?:can't|cannot|don't know how to) (?:manage|run|read|count|pay)", r"(?<=no\s)idea how to (?:run|manage|pay)", r"(?<=can't\s)(?:seem to )?manage (?:a|your|to pay)",
     r"company (?:of )?your size (?:can't|cannot|couldn't|still)", r"deadbeat", r"leech\w*", r"parasit\w*", r"con (?:artists?|men)", r"losers?", r"shambles", r"farce", r"clown show", r"dumpster fire", r"train ?wreck", r"(?:(?<=couldn't\s)|(?<=can't\s)|(?<=not\s)|(?<=cannot\s))organi[sz]e (?:a|an)\b",
 )
+AIMED_AT_US = _c(r"\b(?:our|my) (?:[\w-]+ ){0,3}?(?:has been|have been|is|was|are|were|'s)(?: (?:a|an|so|totally|completely|utterly|absolutely|pretty|really|just))*\s*$")  # "our invoicing system has been a shambles"
 SECOND_PERSON = _c(r"\b(?:(?:a|any) (?:business|company|firm|outfit) (?:that|which) (?:can't|cannot|doesn't|won't|calls itself|lectures)|(?:a|any) (?:client|customer|company|business) (?:so|as)|you|your|you're|yours|yourselves|you've|y'all|u|such (?:a|an)|bunch|(?:this|that|you) lot|outfit|(?:who|what) (?:we're|we are) dealing with|some people)\b")
 TALKING_DOWN = _c(r"\b(?:sink in|slowly|even a|how many times|small words)\b")  # aimed at the reader without naming them
 APOLOGY = _c(r"\b(?:sorry|apolog\w*|our (?:mistake|error|fault)|my (?:mistake|error|fault)|on our (?:side|end)|we were|i was|i'm embarrassed|we're embarrassed)\b")
@@ -601,10 +604,10 @@ CRIME_PREDICATE = _c(r"\b(?:is|are|was|amounts to|constitutes?|considered|looks 
 
 # ---- violence ------------------------------------------------------------
 VIOLENCE = _alt(
-    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s)|(?<=they\s)|(?<=lads\s)|(?<=boys\s))know where (?:you|your)", r"(?:don't|do not|wouldn't|would not) want to find out what happens", r"turn(?:s|ing|ed)? up (?:there |at your \w+ )?unannounced", r"know where (?:you|your (?:family|kids|children|wife|husband)) (?:live|lives|work|works|are|sleep|go)\b", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
+    r"watch (?:yourself|yourselves|your back|your step|over your shoulder)", r"(?:(?<=we\s)|(?<=\bi\s)|(?<=they\s)|(?<=lads\s)|(?<=boys\s))know where (?:you|your)\b(?! (?:are|stand|'re) (?:in|with|on|at) (?:the|your|this)\b)", r"(?:don't|do not|wouldn't|would not) want to find out what happens", r"turn(?:s|ing|ed)? up (?:there |at your \w+ )?unannounced", r"know where (?:you|your (?:family|kids|children|wife|husband)) (?:live|lives|work|works|are|sleep|go)\b", r"(?<=will\s)find you\b", r"(?:(?<=have\s)|(?<=have\sour\s))ways\b(?! to pay| of pay)", r"(?:look|looking) over your shoulder",
     r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
-    r"accidents (?:happen|can happen)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)|(?<=some\s)|(?<=few\s))accidents?\b",
+    r"accidents (?:happen|can happen)(?! (?:on|at|in) (?:\w+ ){0,2}?(?:sites?|work|workplaces?|industry|trade)\b| all the time)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)(?<!there\swas\san\s)(?<!there's\sbeen\san\s)|(?<=some\s)|(?<=few\s))accidents?\b",
     r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
     r"break (?:your|some|a few|his|her) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?|jaw|neck|nose|face|teeth|fingers?|ribs?|skull|head)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
@@ -614,12 +617,12 @@ VIOLENCE = _alt(
     r"teach (?:you|your \w+) a lesson", r"give (?:you|him|her|them) a (?:good )?(?:hiding|thrashing|beating|kicking|slap)", r"(?:hope|pray) nothing (?:bad |unfortunate |nasty )?happens", r"(?:guarantee|vouch for) (?:your|the) (?:safety|wellbeing|well-being)",
     r"(?:we're|we are|i'm|i am) watching (?:you|your)", r"keep(?:ing)? an eye on (?:you|your (?:family|house|home|kids|children))", r"sort (?:you|your \w+) out",
     r"(?:we|i) know (?:some |a few )?people who", r"nasty surprise", r"(?:visit|call on|drop in on) (?:you|your (?:home|house|family|kids)) (?:personally|in person|at home)",
-    r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
+    r"your (?:car|van|truck|windows?|house|home|office|premises) (?:might|could|would|may) (?:\w+ )?(?:get|be) (?:damaged|broken|scratched|smashed|burn\w*|vandali[sz]ed)", r"have a (?:quiet |little |friendly )?word with you\b", r"(?:pop|come|drop|swing|go) (?:round|around|over|by)\b(?=[^.!?]{0,40}\b(?:have a (?:quiet |little )?word|sort (?:it|this|you) out))",
     r"(?:not as|less) patient (?:as|than) (?:i am|me|we are|us)", r"(?:deal|deals|dealt|dealing) with (?:\w+ ){0,3}?the old[- ]fashioned way", r"(?:come|coming|go|going|be) (?:round|around|over) (?:to )?(?:your|his|her|their) (?:house|home|place|flat)",
     r"(?:won't|will not|isn't|is not) (?:be )?for a (?:friendly )?(?:chat|cup of tea|coffee)", r"come to your (?:house|home|door|doorstep|flat)", r"(?:discuss|sort|settle) (?:it|this) on your doorstep", r"(?:won't|will not) enjoy (?:that|this|the) conversation",
     r"(?:lads|boys|guys|men)\b[^.!?]{0,40}\b(?:offered|want|wants|keen|happy|itching) to (?:drive|come|pop|go|head) (?:over|round|around|down)", r"(?:teeth|windows?|glass) (?:\w+ ){0,2}?(?:up )?off the (?:\w+ ){0,2}?(?:pavement|floor|ground|street)",
     r"(?:find|found) (?:yourself|yourselves|himself|herself) (?:\w+ ){0,2}?(?:a )?(?:hospital|ambulance|a&e|stitches)", r"(?:you've|you have) got (?:kids|children|little ones)\b", r"(?:be|come|coming|pop|popping) (?:round|over|by) with (?:a (?:couple|few) of |some )?(?:mates|lads|friends|the boys|the lads)",
-    r"(?:shouldn't|should not|don't want to|do not want to|wouldn't want to|would not want to) (?:be )?(?:mak(?:e|ing)|start(?:ing)?) enemies", r"(?<=our\s)(?:lads|boys|heavies|muscle)\b",
+    r"(?:shouldn't|should not|don't want to|do not want to|wouldn't want to|would not want to) (?:be )?(?:mak(?:e|ing)|start(?:ing)?) enemies", r"(?<=\bour\s)(?:heavies|muscle)\b", r"(?<=\bour\s)(?:lads|boys)\b(?![^.!?]{0,60}\bto (?:measure|deliver|install|fit|help|unload|fix|repair|survey|drop|service|check|quote|finish|start|meet))",
     r"pay (?:you|your (?:\w+ )?(?:office|home|house|family|site|yard|warehouse|depot|shop|premises|place)) a (?:little |late-night |night-time |personal |surprise )?visit",
     r"(?:unexpected|unwelcome|uninvited|late-night|night-time|surprise|unannounced) (?:visits?|visitors?|callers?|guests?)",
     r"(?:(?<=we\s)|(?<=i\s))(?:have|know|can send|could send) (?:some )?(?:people|friends|guys|lads|associates) who (?:can|could|will|would|might) (?:visit|call on|drop in|pop round|come round|come by|find)",
@@ -698,7 +701,7 @@ _rule("public_shaming", rf"(?P<act>(?:leave|post|write|publish)\w*) (?:a |an |so
 _rule("public_shaming", r"(?P<act>(?:go|goes|going) out|appear\w*|featur\w*|(?<=be\s)(?:printed|published|included|mentioned|listed)) (?:in|on) (?:our |the |a |their )?(?:next |monthly |weekly |quarterly |upcoming |annual )?(?P<obj>(?:industry |trade |members'? |association )?(?:newsletter|bulletin|magazine|journal|press|publication|circular)s?)\b")
 CONDITIONAL_BEFORE = _c(r"\b(?:if|when|once|before)\s+(?:\w+\s+){0,2}$")
 READER_REQUEST = _c(r"\W*(?:please(?! (?:be (?:advised|aware|informed)|note))|kindly|feel free|thanks? (?:you )?for|many thanks for|you(?:'re)? (?:can|may|might|could|are welcome)|if you|do let|let (?!us\b|me\b))")
-SHAMING_BENIGN = _c(r"\b(?:success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to|bank details|new address|contact details|remittance details)\b")
+SHAMING_BENIGN = _c(r"\b(?:with your (?:permission|consent|approval|blessing|go-ahead)|success|story|case study|testimonial|launch|congrat\w*|welcome|webinar|event|promotion|referral program|new portal|schedule change|holiday|hours|price list|thank|good news|milestone|award|feature|post(?:ed|ing)? (?:the|your) payment|posted to|bank details|new address|contact details|remittance details)\b")
 
 # --------------------------------------------------------------------------
 # Context: negation, reporting, offers, actors
@@ -953,8 +956,13 @@ def _is_negated(norm: str, sentence_start: int, start: int, end: int, rule: _Rul
             continue
         if _for_now(norm, scope, cue.end(), end) and not DECIDED_BEFORE.search(norm, max(scope, cue.start() - 20), cue.start()):
             continue
+        if CONDITION_OPENS.search(norm, max(0, scope - 8), scope) and "," in norm[cue.end():start]:
+            continue  # "if it's not in by friday, interest starts": the comma closes the condition and its negation
         return True
     return False
+
+
+CONDITION_OPENS = _c(r"\b(?:if|unless|should|once|when)\s*$")
 
 
 DECIDED_BEFORE = _c(r"\b(?:agreed|decided|chose|chosen|resolved|opted)\s+$")
@@ -962,8 +970,12 @@ DECIDED_BEFORE = _c(r"\b(?:agreed|decided|chose|chosen|resolved|opted)\s+$")
 FOR_NOW = _c(r"\b(?:yet|for now|for the (?:moment|time being)|at the moment|at (?:this|the moment|present)|as (?:things|it) stands?|at this (?:stage|point))\b")
 
 
+# "We have not charged interest so far, but we will if...": not so far, but next
+NOT_SO_FAR_BUT = _c(r"\bso far,? but (?:we|i)(?: will|'ll| shall| may| might| would| could)(?: (?:if|unless|should|once|when|the moment)\b|\s*[.!;,])")
+
+
 def _for_now(norm: str, scope: int, cue_end: int, end: int) -> bool:
-    if FOR_NOW.search(norm, scope, cue_end):
+    if FOR_NOW.search(norm, scope, cue_end) or NOT_SO_FAR_BUT.search(norm, cue_end, cue_end + 80):
         return True
     tail = _c_clause_end.search(norm, cue_end, cue_end + 80)
     return bool(FOR_NOW.search(norm, max(end, cue_end), tail.start() if tail else min(len(norm), cue_end + 80)))
@@ -1081,10 +1093,11 @@ def _cancelled(norm: str, clause_start: int, clause_end: int) -> bool:
     return False
 
 
-def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause: tuple[int, int], match: re.Match[str]) -> bool:
+def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause: tuple[int, int], match: re.Match[str],
+                     rule_kind: str) -> bool:
     s_start, s_end = sentence
     if category == "deadline":
-        return _deadline_allows(norm, s_start, s_end, match)
+        return _deadline_allows(norm, s_start, s_end, match, rule_kind == "dated")
     if category == "urgency":
         if URGENT_TONE.match(norm, match.end()):
             return False  # "the urgent tone of yesterday's email"
@@ -1093,18 +1106,22 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
             return False
         if norm.endswith("effective ", 0, match.start()) and IN_READERS_FAVOUR.search(norm, s_start, s_end):
             return False  # "your credit limit is raised, effective immediately"
-        return not NO_PRESSURE.search(norm, s_start, s_end)
+        return not (NO_PRESSURE.search(norm, s_start, s_end) or EMAIL_FOOTER.search(norm, s_start, s_end))
     if category == "suspension":
         return not (MISTAKE.search(norm, clause[0], clause[1]) or AT_READERS_REQUEST.search(norm, s_start, s_end)
                     or _mentions(norm[s_start:s_end], _SERVICE_ROUTINE_HINTS) and SERVICE_ROUTINE.search(norm, s_start, s_end))
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
+    if category == "credit_reporting" and CREDIT_CHECK.search(norm, s_start, s_end):
+        return bool(REPORTING_VERB.search(norm, s_start, s_end))  # "we ran a routine credit check with D&B"
     if category == "criminal_threat" and "police" in norm[s_start:s_end] and POLICE_CHECK.search(norm, s_start, s_end):
         return False  # "all our drivers pass a police check"
+    if category == "criminal_threat" and SOMEONE_ELSES_CRIME.search(norm, s_start, s_end):
+        return False  # "we've reported the phishing emails impersonating us to the police"
     if category == "criminal_threat" and match.groupdict().get("pred"):
         return bool(CRIME_PREDICATE.search(norm, max(s_start, match.start() - 45), match.start()))
     if category == "abusive":
-        if APOLOGY.search(norm, s_start, s_end):
+        if APOLOGY.search(norm, s_start, s_end) or AIMED_AT_US.search(norm, max(s_start, match.start() - 60), match.start()):
             return False
         return bool(SECOND_PERSON.search(norm, s_start, s_end) or TALKING_DOWN.search(match.group(0)))
     if category == "public_shaming":
@@ -1114,12 +1131,15 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
     return True
 
 
-URGENT_TONE = _c(r"\s+(?:tone|wording|language|subject line|flag|label|marker)\b")
+URGENT_TONE = _c(r"-\w|\s+(?:fix|patch|hotfix|update|release|repair|care|call-?out|tone|wording|language|subject line|flag|label|marker)\b")
+SOMEONE_ELSES_CRIME = _c(r"\b(?:phishing|impersonat\w*|spoof\w*|scam(?:s|mers?)?|identity (?:fraud|theft)|break-?ins?|burglar\w*|pretending to be|posing as|collision|witness statement|(?:next to|opposite|near|by) the police station|in our name|fake (?:invoices?|e-?mails?|messages?|websites?)|(?:a|one|two|three) (?:man|woman|men|women|person|people|driver|drivers) (?:was|were|has been|have been|got) arrested)\b")
+CREDIT_CHECK = _c(r"\bcredit (?:checks?|search(?:es)?|vetting)\b")
+REPORTING_VERB = _c(r"\b(?:report\w*|notif\w*|flag\w*|regist\w*|fil(?:e|ed|ing) (?:a|an|the)|list(?:ed|ing)?)\b")
 POLICE_CHECK = _c(r"\bpolice (?:checks?|clearances?|vetting|certificates?|record checks?|background checks?)\b")
 REPLY_ACTS = frozenset({"let us know", "respond", "reply", "confirm", "contact", "get back to us", "get in touch", "reach out", "call", "hear"})
 
 
-def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) -> bool:
+def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str], dated: bool) -> bool:
     # "could you pay by Friday?" asks for payment by a firm date as surely as "please pay by Friday";
     # a question asking only for a reply or a call by then does not
     if norm[s_start:s_end].rstrip(" \n\"')*").endswith("?") and (
@@ -1137,7 +1157,7 @@ def _deadline_allows(norm: str, s_start: int, s_end: int, match: re.Match[str]) 
         return False
     # a condition ("..., if we haven't been paid by the 20th") is the reader's to meet, whoever speaks before it
     promise_from = span_start if norm.startswith("if ", span_start) else max(s_start, span_start - 60)
-    if DEADLINE_OUR_PROMISE.search(norm, promise_from, span_end):
+    if not dated and DEADLINE_OUR_PROMISE.search(norm, promise_from, span_end):
         return False
     return True
 
@@ -1204,7 +1224,7 @@ def _accept(norm: str, rule: _Rule, match: re.Match[str], sentence: tuple[int, i
         return False
     if rule.kind not in ("plain", "dated") and _is_offer(norm, sentence[0], start, rule.category):
         return False
-    return _category_allows(rule.category, norm, sentence, clause, match) and not _is_history(norm, sentence)
+    return _category_allows(rule.category, norm, sentence, clause, match, rule.kind) and not _is_history(norm, sentence)
 
 
 # A finished event told as history ("back in 2022 we did put the account on hold"), with nothing ahead.
@@ -1729,23 +1749,32 @@ def classify(text: str) -> list[Statement]:
     candidates = _candidates(norm, sentences)
     declined: set[tuple[str, tuple[int, int]]] = set()
     found: list[Statement] = []
+    dated: list[tuple[Statement, tuple[int, int]]] = []
+    undated: list[_Dated] = []
     said = norm
+    match = None
     if candidates:
         reported = _reported_spans(text, norm, candidates)
-        found = _find_statements(text, norm, candidates, reported, declined)
+        match = partial(_match_statement, text, norm, reported=reported, accepted=set(), clause_breaks={},
+                        declined=declined)
+        found, dated, undated = _find_statements(norm, candidates, match)
         said = _blank(norm, reported)
-    statements = _second_reading(text, said, sentences, found, declined)
+    statements = _second_reading(text, said, sentences, found, declined, dated)
+    if undated and match is not None:
+        statements += _dated_by_the_model(norm, undated, statements, match)
     order = _CATEGORY_ORDER
     return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
 
 
-def _find_statements(text: str, norm: str, candidates: list[Candidate], reported: list[tuple[int, int]],
-                     declined: set[tuple[str, tuple[int, int]]]) -> list[Statement]:
-    """The statements the rules find asserted; each (category, sentence) they matched but set aside goes in `declined`."""
+_Dated = tuple["_Rule", int, tuple[int, int]]  # a dated rule, where it matched, and its sentence
+
+
+def _find_statements(norm: str, candidates: list[Candidate], match: Callable[[_Rule, int, tuple[int, int]], Statement | None]
+                     ) -> tuple[list[Statement], list[tuple[Statement, tuple[int, int]]], list[_Dated]]:
+    """The statements the rules find asserted; those of them the dated rules found, each with the reach
+    of the statement it dates; and the dated rules that had no other statement to date."""
     found: dict[tuple[str, int, int], Statement] = {}
-    accepted: set[tuple[str, int, int]] = set()
-    clause_breaks: ClauseBreaks = {}
-    dated: list[tuple[_Rule, int, tuple[int, int]]] = []
+    dated: list[_Dated] = []
     for position, numbers, sentence in candidates:
         for number in numbers:
             if number >= _REPORTED_VERB_NUMBER:
@@ -1754,15 +1783,33 @@ def _find_statements(text: str, norm: str, candidates: list[Candidate], reported
             if rule.kind == "dated":  # read only if it could date another statement: see below
                 dated.append((rule, position, sentence))
                 continue
-            statement = _match_statement(text, norm, rule, position, sentence, reported, accepted, clause_breaks, declined)
+            statement = match(rule, position, sentence)
             if statement is not None:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
+    undated, dated_found = [], []
     for rule, position, sentence in dated:
-        if _could_date_a_statement(norm, rule, sentence, found.values()):
-            statement = _match_statement(text, norm, rule, position, sentence, reported, accepted, clause_breaks, declined)
+        if not _could_date_a_statement(norm, rule, sentence, found.values()):
+            undated.append((rule, position, sentence))
+        elif (statement := match(rule, position, sentence)) is not None:
+            statement = found.setdefault((statement.category, statement.start, statement.end), statement)
+            dated_found.append((statement, _dating_reach(norm, rule, sentence)))
+    return list(found.values()), dated_found, undated
+
+
+def _dated_by_the_model(norm: str, undated: list[_Dated], statements: list[Statement],
+                        match: Callable[[_Rule, int, tuple[int, int]], Statement | None]) -> list[Statement]:
+    """The dated rules' deadlines for consequences only the category model read ("your keys are not
+    renewed on the 31st unless..."), unless a rule found that deadline already."""
+    by_the_model = [statement for statement in statements if statement.cue.startswith("model:")]
+    if not by_the_model:
+        return []
+    dated = {(statement.category, statement.start, statement.end): statement for statement in statements}
+    for rule, position, sentence in undated:
+        if _could_date_a_statement(norm, rule, sentence, by_the_model):
+            statement = match(rule, position, sentence)
             if statement is not None:
-                found.setdefault((statement.category, statement.start, statement.end), statement)
-    return list(found.values())
+                dated.setdefault((statement.category, statement.start, statement.end), statement)
+    return list(dated.values())[len(statements):]
 
 
 def _match_statement(text: str, norm: str, rule: _Rule, position: int, sentence: tuple[int, int],
@@ -1784,28 +1831,37 @@ def _match_statement(text: str, norm: str, rule: _Rule, position: int, sentence:
 
 
 def _could_date_a_statement(norm: str, rule: _Rule, sentence: tuple[int, int], found: Iterable[Statement]) -> bool:
-    """Whether a dated rule has a statement of another category to date: one in its sentence or just
-    after it ("...if it is still unpaid on the 1st. Then the account goes to our agency"), or, for a
-    bare date ("as of tomorrow"), one in its own sentence, which does not look back."""
+    """Whether a dated rule has a statement of another category to date (see `_dating_reach`)."""
+    reach = _dating_reach(norm, rule, sentence)
+    return reach is not None and _dates_one_of(rule.category, reach, found)
+
+
+def _dating_reach(norm: str, rule: _Rule, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the statement a dated rule dates may start: in its sentence or just after it ("...if it is
+    still unpaid on the 1st. Then the account goes to our agency"), or, for a bare date ("as of
+    tomorrow"), in its own sentence, which does not look back (None when it does)."""
     start, end = sentence
     if "(?P<act>" in rule.source:
-        reach = end + 300
-    elif LOOKS_BACK.search(norm, start, end):
-        return False
-    else:
-        reach = end
-    return any(other.category != rule.category and start <= other.start < reach for other in found)
+        return start, end + 300
+    return None if LOOKS_BACK.search(norm, start, end) else sentence
+
+
+def _dates_one_of(category: str, reach: tuple[int, int], statements: Iterable[Statement]) -> bool:
+    return any(other.category != category and reach[0] <= other.start < reach[1] for other in statements)
 
 
 def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], found: list[Statement],
-                    declined: set[tuple[str, tuple[int, int]]]) -> list[Statement]:
+                    declined: set[tuple[str, tuple[int, int]]],
+                    dated: Iterable[tuple[Statement, tuple[int, int]]] = ()) -> list[Statement]:
     """The rules' findings the category model does not rule out, and what the model alone is sure of.
 
     The model reads what the draft says itself (`said`: quotes and reported speech blanked out), as a
     whole and sentence by sentence. A rule finding in a gated category is dropped when neither reading
     gives it a fair chance. The model reports a category on its own when the whole draft and one
     sentence both make it likely, unless a rule matched that category in that sentence and set it
-    aside (negated, reassuring, reported, history): the rules know why that statement is not asserted."""
+    aside (negated, reassuring, reported, history): the rules know why that statement is not asserted.
+    A deadline the dated rules found (`dated`: "access is cut on the 1st", "...from Monday unless it
+    is paid") stands while the consequence it dates stands: that is evidence enough."""
     model = category_model.model()
     whole = model.probabilities(said)
     by_sentence: dict[tuple[int, int], dict[str, float]] = {}
@@ -1816,8 +1872,13 @@ def _second_reading(text: str, said: str, sentences: list[tuple[int, int]], foun
         return by_sentence[sentence]
 
     keep, gated = category_model.KEEP_RULE_FINDING, category_model.GATED_CATEGORIES
+    reach_of = {id(statement): reach for statement, reach in dated}
     kept = [statement for statement in found if statement.category not in gated or whole[statement.category] >= keep
             or reading(_sentence_at(sentences, statement.start))[statement.category] >= keep]
+    if reach_of:
+        kept_ids = {id(statement) for statement in kept}
+        kept += [statement for statement in found if id(statement) in reach_of and id(statement) not in kept_ids
+                 and _dates_one_of(statement.category, reach_of[id(statement)], kept)]
     covered = {statement.category for statement in kept}
     for category in CATEGORIES:
         on_the_whole, in_a_sentence = _report_thresholds(category)
