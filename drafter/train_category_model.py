@@ -76,7 +76,9 @@ def fit_estimators(cases: list[tuple[str, tuple[str, ...]]], regularisation: flo
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectoriser = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=2)
+    # a word or pair seen in fewer than three texts is left out: on the seventeen open external sets, each
+    # left out of the fit in turn, 0.873 / 0.080 against 0.870 / 0.081 with two, from two fifths fewer features
+    vectoriser = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=3)
     matrix = vectoriser.fit_transform([model_view(text) for text, _ in cases])
     regressions = []
     for category in CATEGORIES:
