@@ -608,7 +608,7 @@ VIOLENCE = _alt(
     r"regret (?:it|this|that|ignoring|not paying|the day)\b", r"(?<=be\s)sorry\b(?! to| for| about| if| that)", r"(?:(?<=you'd\s)|(?<=had\s))better (?:watch|be careful|pay up|pay or|pay if|not)",
     r"(?:something|things) (?:bad |unfortunate |nasty |terrible )?(?:could|might|may|will|would) happen", r"(?:shame|pity) if (?:something|anything) (?:were to |should |was to )?happen\w*",
     r"accidents (?:happen|can happen)(?! (?:on|at|in) (?:\w+ ){0,2}?(?:sites?|work|workplaces?|industry|trade)\b| all the time)", r"(?:(?<=have\s)|(?<=has\s)|(?<=had\s)|(?<=an\s)(?<!there\swas\san\s)(?<!there's\sbeen\san\s)|(?<=some\s)|(?<=few\s))accidents?\b",
-    r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"harm (?:to )?(?:you|your|yours)",
+    r"(?<=your\s)(?:family's |kids' |children's |staff's |employees' |own |personal )(?:safety|wellbeing|well-being)", r"(?:get|gets|getting|got) hurt", r"(?:physically )?hurt (?:you\b|your (?:family|kids|children|staff|employees|people|workers|guys|wife|husband)|someone|somebody|anyone)", r"(?<!avoid\s)(?<!avoid\sany\s)(?<!prevent\s)(?<!prevent\sany\s)harm (?:to )?(?:you|your|yours)\b",
     r"break (?:your|some|a few|his|her) (?:\w+ )?(?:legs?|knees?|windows?|bones?|arms?|jaw|neck|nose|face|teeth|fingers?|ribs?|skull|head)", r"burn (?:down|your)", r"(?:little|unannounced|unfriendly|(?<=a\s)personal) visit",
     r"(?:show|shows|showing|showed|turn|turns|turning|turned) up at your (?:office|home|house|door|doorstep|place|site|family)", r"send (?:some|a few) (?:guys|people|men|boys|friends) (?:over|round|around|to)",
     r"make (?:your|the) (?:life|lives) (?:of \w+ )?(?:very |really |extremely |so )?(?:difficult|hell|miserable|a misery|hard|unpleasant)", r"(?:safe|nice|lovely) (?:office|business|family|company|home) you(?:'ve| have) got",
@@ -1112,7 +1112,7 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
                     or _mentions(norm[s_start:s_end], _SERVICE_ROUTINE_HINTS) and SERVICE_ROUTINE.search(norm, s_start, s_end))
     if category == "repossession":
         return not ROUTINE_PICKUP.search(norm, s_start, s_end)
-    if category == "credit_reporting" and CREDIT_CHECK.search(norm, s_start, s_end):
+    if category == "credit_reporting" and (CREDIT_CHECK.search(norm, s_start, s_end) or OUR_OWN_SCORE.search(norm, s_start, s_end)):
         return bool(REPORTING_VERB.search(norm, s_start, s_end))  # "we ran a routine credit check with D&B"
     if category == "criminal_threat" and "police" in norm[s_start:s_end] and POLICE_CHECK.search(norm, s_start, s_end):
         return False  # "all our drivers pass a police check"
@@ -1134,6 +1134,7 @@ def _category_allows(category: str, norm: str, sentence: tuple[int, int], clause
 URGENT_TONE = _c(r"-\w|\s+(?:fix|patch|hotfix|update|release|repair|care|call-?out|tone|wording|language|subject line|flag|label|marker)\b")
 SOMEONE_ELSES_CRIME = _c(r"\b(?:phishing|impersonat\w*|spoof\w*|scam(?:s|mers?)?|identity (?:fraud|theft)|break-?ins?|burglar\w*|pretending to be|posing as|collision|witness statement|(?:next to|opposite|near|by) the police station|in our name|fake (?:invoices?|e-?mails?|messages?|websites?)|(?:a|one|two|three) (?:man|woman|men|women|person|people|driver|drivers) (?:was|were|has been|have been|got) arrested)\b")
 CREDIT_CHECK = _c(r"\bcredit (?:checks?|search(?:es)?|vetting)\b")
+OUR_OWN_SCORE = _c(r"\bour (?:current |latest |own )?(?:[\w&-]+ ){0,2}?(?:score|rating)\b")  # "our current Creditsafe score is 87"
 REPORTING_VERB = _c(r"\b(?:report\w*|notif\w*|flag\w*|regist\w*|fil(?:e|ed|ing) (?:a|an|the)|list(?:ed|ing)?)\b")
 POLICE_CHECK = _c(r"\bpolice (?:checks?|clearances?|vetting|certificates?|record checks?|background checks?)\b")
 REPLY_ACTS = frozenset({"let us know", "respond", "reply", "confirm", "contact", "get back to us", "get in touch", "reach out", "call", "hear"})
