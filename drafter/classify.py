@@ -80,8 +80,9 @@ _GAP_WORD = r"(?!(?:while|whenever|when|if|because|since|until|unless|although|t
 
 
 def _gap(max_words: int) -> str:
-    """Up to `max_words` intervening words, never crossing sentence punctuation."""
-    return rf"(?:[^\w.!?;]+{_GAP_WORD}){{0,{max_words}}}?[^\w.!?;]+"
+    """Up to `max_words` intervening words, never crossing sentence punctuation; an aside in brackets
+    ("invoice NRG-22017 (natural gas supply, August)") counts as one word."""
+    return rf"(?:[^\w.!?;(]+(?:{_GAP_WORD}|\([^()]{{1,60}}\))){{0,{max_words}}}?[^\w.!?;]+"
 
 
 _DOUBLING = frozenset({"refer", "transfer", "stop", "ship", "drop", "admit", "commit", "submit", "remit", "plan", "bar"})
@@ -533,6 +534,7 @@ _rule("deadline", r"(?P<act>if (?:\S+ ){0,6}?(?:(?:is|are|has|have|was|were|does
 _rule("deadline", rf"(?P<act>if (?:[\w']+ ){{0,6}}?(?:(?:is|are|has|have|was|were|does|do|did|ca)n't|not|never|no) (?:[\w'$,.]+ ){{0,4}}?(?:paid|received|settled|cleared|sorted|in (?:the|our) (?:bank|account)|in(?= (?:by|before)\b)|(?:the |any |a |your )?(?:payment|balance|funds|money|remittance)|heard? (?:from you|back)|agree(?:d)? (?:\w+ ){{0,2}}?(?:plan|date|arrangement|something|terms))) (?:[\w']+ ){{0,2}}?(?P<time>(?:by|before) (?:the )?(?:{DATE})|{WINDOW}|today|tonight|tomorrow|tmrw|this (?:week|month))\b", "plain",
       requires=("by", "before", "within", "next", "today", "tonight", "tomorrow", "tmrw", "this"))
 _rule("deadline", rf"(?P<act>pay by|settle by|(?:payment )?deadline)[:*\s]{{1,6}}(?P<time>{DATE})\b", "plain")  # "**Pay by:** December 18"
+_rule("deadline", rf"(?P<act>[£$€] ?\d[\d,.]*k?) (?P<time>(?:by|before) (?:the )?(?:{DATE}))\b", "plain")  # "£6,300 by Friday."
 _rule("deadline", rf"(?P<act>(?:(?<=final\s)|(?<=firm\s)|(?<=hard\s)|(?<=payment\s)|(?<=absolute\s)|(?<=last\s))deadline|deadline (?:for|to) (?:pay|payment|settle|remit|respond|resolve)|deadline of|deadline is)", "plain")
 _rule("deadline", rf"(?P<act>(?:requires?|needs?) (?:your )?action|action (?:is )?required|(?:must|need to|needs to|has to|have to|should) be (?:paid|settled|received|cleared|resolved|remitted|in our account|brought current)|(?:must|need to|has to|have to) (?:pay|settle|remit|resolve|clear)\w*) (?:\w+ ){{0,3}}?(?P<time>today|tonight|tomorrow|now|this week)", "plain")
 DEADLINE_OUR_PROMISE = _c(r"\b(?:we|i|our (?:team|office|staff|billing team)|they)(?:'ll| will| can(?!'t| ?not)| shall| would| are going to|'re going to| aim to| plan to| expect to| intend to| typically| usually| normally| generally)(?! (?:need|require|expect|ask|have to|must|be (?:expecting|requiring|needing|asking)))\b")
@@ -728,7 +730,7 @@ STRONG_NEGATION = _c(
     r"(?:do|does|did) not (?:\w+ )?(?:think|expect|anticipate|foresee|believe|see (?:a |any )?(?:need|reason))|never (?:going|planning|intending))\b"
 )
 BARRIER = _c(
-    r"[;:]|,\s*(?=(?:and |but |so |then |or )?(?:we|i|our|they|it|this|that|these|those|there|your|you|the|failing|otherwise|in which case|at which point|after that|beyond that|if|unless|once|when|should)\b)|"
+    r"[;:]|,\s*(?=(?:and |but |so |then |or )?(?:we|i|our|they|it|this|that|these|those|there|your|you|the|failing|otherwise|in which case|at which point|after that|beyond that|if|unless|once|when|should|please|kindly)\b)|"
     r"\b(?:but|however|although|though|otherwise|or else|whereas|yet|instead|if|unless|once|when|until|because|since|so that)\b|"
     r"\b(?:we|i|they|it|our \w+|you|this)(?:'ll| will| would|'d| may| might| must| shall| can| could| are going to| is going to|'re going to| have to| has to| need to| intend to| plan to)\b"
 )
