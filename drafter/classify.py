@@ -512,6 +512,9 @@ _rule("deadline", rf"(?P<time>{DATE})\b{_gap(3)}(?P<act>(?:the )?(?:date|day) by
 _rule("deadline", r"(?P<act>(?:need|needs|want) (?:that |the |this |your )?(?:payment|money|funds|remittance|balance)(?: (?:in|into) (?:our|the) (?:account|bank))?) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
 _rule("deadline", r"(?P<act>(?:need|needs|want) (?:this|that|it|the (?:balance|invoice|amount|money)) (?:paid|settled|cleared|sorted|in)(?: up)?) (?P<time>today|tonight|tomorrow|this week|now)\b", "plain")
 _rule("deadline", r"(?P<act>(?:needs?|has) (?:dealing with|to be dealt with|sorting(?: out)?|to be sorted(?: out)?)) (?P<time>today|tonight|tomorrow|this week)\b", "plain")
+# "please pay the CHF 2,300.00 today", "I need the R 84,300 for INV-ZA-118 paid today", "pls transfer the QAR 18,000 today"
+_rule("deadline", rf"(?<!can\s)(?<!could\s)(?<!may\s)(?P<act>pay|(?:clear|settle|transfer|remit|wire)(?= (?:the|it|this|that|your|us|[£$€\d]))|arrange (?:the |a )?payment){_gap(6)}(?P<time>today|tonight|this (?:week|afternoon|morning|evening))\b", "plain")
+_rule("deadline", r"(?P<act>(?:need|needs|want|get) (?:[\w$£€.,-]+ ){1,6}?(?:paid|settled|cleared|resolved|sorted|in)(?: up| out)?) (?P<time>today|tonight|this (?:week|afternoon|morning|evening))\b", "plain")
 # A consequence dated and tied to non-payment ("your licences lapse on 30 June if the renewal is still unpaid"):
 # a deadline only beside the consequence itself (kind "dated": kept when the sentence asserts another category).
 _UNPAID_CONDITION = (

@@ -312,7 +312,7 @@ def test_a_batch_draft_edited_into_a_threat_is_refused(server, drafts, tmp_path)
     result = run_push("--imap", server.plain_url, "--user", server.user, str(edited))
     assert_clean_error(result, 1, "1 draft not pushed")
     assert "edited since it was checked and now fails the policy check" in result.stderr
-    assert "lawyers" in result.stderr
+    assert "not allowed at tier 2" in result.stderr and "'Pay today'" in result.stderr  # the first blocking finding
     assert fetch_all(drafts) == []
 
 
