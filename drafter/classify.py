@@ -501,7 +501,7 @@ _rule("late_fees", r"(?P<obj>\d+(?:\.\d+)? ?%(?: \w+){0,3}? (?:per|a|each|every)
 _rule("late_fees", r"(?P<obj>(?:interest|charges?|surcharge)(?: (?:@|at|of))? ?\d+(?:\.\d+)? ?% ?p\.? ?a\.?)(?!\w)", "noun", requires=("%",))
 
 # ---- deadline ------------------------------------------------------------
-DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\d\s)reach(?:es)? us|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
+DEADLINE_ACTION = rf"(?P<act>{PAY_WORDS}\w*|money|eft|(?<=\d\s)reach(?:es)? us|(?<=\s)from you|sort (?:it|this|that|the (?:account|balance|invoice))(?: out)?|must|need|needs|needed|require|requires|required|get back to us|get in touch|bring (?:the|your) account current|let us know|reach out)"
 _rule("deadline", rf"{DEADLINE_ACTION}\b{_gap(8)}(?P<time>{FIRM_TIME})\b", "plain",
       requires=("by", "before", "later", "prior", "within", "next"))
 _rule("deadline", rf"(?P<time>{FIRM_TIME})\b{_gap(8)}{DEADLINE_ACTION}\b", "plain")
@@ -524,7 +524,7 @@ _UNPAID_CONDITION = (
 )
 _rule("deadline", rf"(?P<act>{_UNPAID_CONDITION})\b", "dated")  # the date comes just before it: see _dated_before
 # "...from Monday unless it's settled", "...on the 1st until the invoice is cleared": the same, said the other way
-_UNLESS_PAID = r"(?:unless|until) (?:\S+ ){0,8}?(?:is |are |has been |have been |gets |get )?(?:paid|settled|cleared|received|sorted(?: out)?|brought (?:up to date|current)|lands?|arrives?|comes? in|is in|are in|reaches us)"
+_UNLESS_PAID = r"(?:unless|until) (?:\S+ ){0,8}?(?:is |are |has been |have been |gets |get )?(?:paid|settled|cleared|received|sorted(?: out)?|brought (?:up to date|current)|lands?|arrives?|comes? in|is in|are in|reach(?:es)? (?:us|our (?:account|bank)))"
 _rule("deadline", rf"(?P<act>{_UNLESS_PAID})\b", "dated")
 # A consequence given a date of its own ("as of tomorrow the account is on stop", "we will pause your keys
 # at midnight on the 15th"): the date to pay by, when it dates a consequence asserted in the same sentence.
@@ -778,6 +778,7 @@ _UNIFIED = {  # character -> the one it is read as
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2013": ",", "\u2014": ",", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
     "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ", "\t": " ", "\r": " ",
+    "*": " ",  # markdown emphasis: "by **Friday 6 December**"
 }
 
 

@@ -41,8 +41,10 @@ SINGLE_SENTENCE_THREATS = [
 
 
 def _flat(text: str) -> str:
-    """The classifier's view of text: lower case, straight quotes, dashes as commas, single spaces."""
-    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": ",", "\u2013": ","})
+    """The classifier's view of text: lower case, straight quotes, dashes as commas, no markdown
+    emphasis, single spaces."""
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": ",", "\u2013": ",",
+                           "*": " "})
     return " ".join(text.lower().translate(table).split())
 
 
