@@ -23,7 +23,7 @@ import math
 import re
 import threading
 from collections import Counter
-from itertools import compress, count, repeat
+from itertools import chain, compress, count, repeat
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).with_name("category_model.json")
@@ -108,19 +108,14 @@ class CategoryModel:
                  idf: dict[str, float], weights: dict[str, tuple[tuple[int, float], ...]]) -> None:
         self.categories = categories
         self.bias = bias
-        # per feature: its IDF, and (category, IDF x weight) for each category it weighs in
-        self._table = {feature: (feature_idf, tuple((category, feature_idf * weight)
-                                                    for category, weight in weights.get(feature, ())))
-                       for feature, feature_idf in idf.items()}
+        self._table = _table({feature: [feature_idf, *chain.from_iterable(weights.get(feature, ()))]
+                              for feature, feature_idf in idf.items()})
 
     @classmethod
     def from_json(cls, data: dict) -> CategoryModel:  # type: ignore[type-arg]
         """The model `category_model.json` holds: per feature, its IDF then (category, weight) pairs, flat."""
         model = cls(tuple(data["categories"]), tuple(data["bias"]), {}, {})
-        unweighted = ()
-        model._table = {feature: (values[0], tuple(zip(values[1::2], [values[0] * weight for weight in values[2::2]]))
-                                  if len(values) > 1 else unweighted)
-                        for feature, values in data["features"].items()}
+        model._table = _table(data["features"])
         return model
 
     def probabilities(self, text: str) -> dict[str, float]:
@@ -144,6 +139,15 @@ class CategoryModel:
                     sums[category] += frequency * weight
         scale = 1.0 / math.sqrt(length_squared) if length_squared else 0.0
         return {name: _sigmoid(bias + total * scale) for name, bias, total in zip(self.categories, self.bias, sums)}
+
+
+def _table(features: dict[str, list[float]]) -> dict[str, tuple[float, tuple[tuple[int, float], ...]]]:
+    """Per feature, from its IDF then flat (category, weight) pairs: its IDF, and (category, IDF x weight)
+    for each category it weighs in."""
+    unweighted = ()
+    return {feature: (values[0], tuple(zip(values[1::2], [values[0] * weight for weight in values[2::2]]))
+                      if len(values) > 1 else unweighted)
+            for feature, values in features.items()}
 
 
 def _sigmoid(value: float) -> float:

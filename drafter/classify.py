@@ -1768,12 +1768,13 @@ def classify(text: str) -> list[Statement]:
         said = _blank(norm, reported)
     statements = _second_reading(text, said, sentences, found, declined, dated)
     if undated and match is not None:
-        statements += _dated_by_the_model(norm, undated, statements, match)
+        statements += _dated_by_the_model(undated, statements, match)
     order = _CATEGORY_ORDER
     return sorted(statements, key=lambda s: (s.start, order[s.category], s.end))
 
 
-_Dated = tuple["_Rule", int, tuple[int, int]]  # a dated rule, where it matched, and its sentence
+# a dated rule, where it matched, its sentence, and where the statement it dates may start (`_dating_reach`)
+_Dated = tuple["_Rule", int, tuple[int, int], tuple[int, int]]
 
 
 def _find_statements(norm: str, candidates: list[Candidate], match: Callable[[_Rule, int, tuple[int, int]], Statement | None]
@@ -1788,35 +1789,38 @@ def _find_statements(norm: str, candidates: list[Candidate], match: Callable[[_R
                 break  # pattern numbers are sorted; the reported-speech patterns come last
             rule = RULES[number]
             if rule.kind == "dated":  # read only if it could date another statement: see below
-                dated.append((rule, position, sentence))
+                reach = _dating_reach(norm, rule, sentence)
+                if reach is not None:
+                    dated.append((rule, position, sentence, reach))
                 continue
             statement = match(rule, position, sentence)
             if statement is not None:
                 found.setdefault((statement.category, statement.start, statement.end), statement)
     undated, dated_found = [], []
-    for rule, position, sentence in dated:
-        if not _could_date_a_statement(norm, rule, sentence, found.values()):
-            undated.append((rule, position, sentence))
+    for rule, position, sentence, reach in dated:
+        if not _dates_one_of(rule.category, reach, found.values()):
+            undated.append((rule, position, sentence, reach))
         elif (statement := match(rule, position, sentence)) is not None:
             statement = found.setdefault((statement.category, statement.start, statement.end), statement)
-            dated_found.append((statement, _dating_reach(norm, rule, sentence)))
+            dated_found.append((statement, reach))
     return list(found.values()), dated_found, undated
 
 
-def _dated_by_the_model(norm: str, undated: list[_Dated], statements: list[Statement],
+def _dated_by_the_model(undated: list[_Dated], statements: list[Statement],
                         match: Callable[[_Rule, int, tuple[int, int]], Statement | None]) -> list[Statement]:
     """The dated rules' deadlines for consequences only the category model read ("your keys are not
     renewed on the 31st unless..."), unless a rule found that deadline already."""
     by_the_model = [statement for statement in statements if statement.cue.startswith("model:")]
     if not by_the_model:
         return []
-    dated = {(statement.category, statement.start, statement.end): statement for statement in statements}
-    for rule, position, sentence in undated:
-        if _could_date_a_statement(norm, rule, sentence, by_the_model):
-            statement = match(rule, position, sentence)
-            if statement is not None:
-                dated.setdefault((statement.category, statement.start, statement.end), statement)
-    return list(dated.values())[len(statements):]
+    known = {(statement.category, statement.start, statement.end) for statement in statements}
+    dated: dict[tuple[str, int, int], Statement] = {}
+    for rule, position, sentence, reach in undated:
+        if _dates_one_of(rule.category, reach, by_the_model) and (statement := match(rule, position, sentence)):
+            key = (statement.category, statement.start, statement.end)
+            if key not in known:
+                dated.setdefault(key, statement)
+    return list(dated.values())
 
 
 def _match_statement(text: str, norm: str, rule: _Rule, position: int, sentence: tuple[int, int],
@@ -1835,12 +1839,6 @@ def _match_statement(text: str, norm: str, rule: _Rule, position: int, sentence:
     if statement is None:
         declined.add((rule.category, sentence))
     return statement
-
-
-def _could_date_a_statement(norm: str, rule: _Rule, sentence: tuple[int, int], found: Iterable[Statement]) -> bool:
-    """Whether a dated rule has a statement of another category to date (see `_dating_reach`)."""
-    reach = _dating_reach(norm, rule, sentence)
-    return reach is not None and _dates_one_of(rule.category, reach, found)
 
 
 def _dating_reach(norm: str, rule: _Rule, sentence: tuple[int, int]) -> tuple[int, int] | None:
